@@ -1,0 +1,1 @@
+"""gvc-warehouse: DuckDB/dbt analytics warehouse for GVC research."""

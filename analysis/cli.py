@@ -1,0 +1,144 @@
+"""``gvc``: the command-line interface of gvc-warehouse.
+
+Each command is a thin call into the package. Exit codes: 0 ok, 1 checks failed (bad input,
+failed tests), 2 could not run (usage or environment error).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from analysis.config import Paths, disable_telemetry
+
+EXIT_OK, EXIT_CHECKS_FAILED, EXIT_ERROR = 0, 1, 2
+
+disable_telemetry()
+
+
+def _paths() -> Paths:
+    return Paths.from_env()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gvc-warehouse")
+def cli() -> None:
+    """gvc-warehouse: a DuckDB + dbt warehouse for global value chain research.
+
+    Typical session: `gvc sample` (or copy real files into data/raw/), then `gvc build`
+    (ingest, dbt build into a candidate, checks, atomic publication to warehouse/gvc.duckdb).
+
+    Locations come from environment variables: GVC_RAW (raw files, default data/raw),
+    GVC_LANDING (landed Parquet, default warehouse/landing), GVC_WAREHOUSE (published
+    DuckDB file, default warehouse/gvc.duckdb).
+    """
+
+
+@cli.command()
+@click.option(
+    "--size",
+    type=click.Choice(["tiny", "default", "full"]),
+    default="default",
+    show_default=True,
+    help="tiny: PRC, USA, RoW; default: PRC + 7 economies + RoW; full: 62 economies + RoW.",
+)
+@click.option(
+    "--years",
+    default="2007-2018",
+    show_default=True,
+    help="Years to write, e.g. 2007-2018 or 2019 or 2007,2010-2012 (MRIO and NBS).",
+)
+@click.option("--seed", type=int, default=20240607, show_default=True, help="Random seed.")
+@click.option(
+    "--raw-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (default: GVC_RAW or data/raw).",
+)
+def sample(size: str, years: str, seed: int, raw_dir: Path | None) -> None:
+    """Write a deterministic SYNTHETIC sample in the publishers' raw layouts.
+
+    ADB-MRIO (one xlsx a year), the KOF Globalisation Index (xlsx, 2022 layout) and NBS
+    yearbook-style CSVs go to data/raw/<source>/, where the readers of `gvc ingest` expect
+    real downloads. Every file is labelled synthetic.
+    """
+    from analysis.sample import write_sample
+
+    target = raw_dir or _paths().raw
+    t0 = time.perf_counter()
+    written = write_sample(target, size=size, years=_parse_years(years), seed=seed, progress=True)
+    click.echo(
+        f"wrote {len(written)} synthetic raw files to {target} in {time.perf_counter() - t0:.1f}s"
+    )
+
+
+@cli.command()
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Choice(["adb_mrio", "kof", "nbs"]),
+    help="Sources to ingest (default: every source folder that has files).",
+)
+def ingest(sources: tuple[str, ...]) -> None:
+    """Read raw files, validate their structure, land typed long Parquet.
+
+    Each source is landed all or nothing under warehouse/landing/<source>/: a file that
+    breaks a rule stops the ingest with a message naming file, sheet, cell and rule, and
+    the previous landing stays as it was.
+    """
+    from analysis.ingest import IngestError, ingest_all
+
+    paths = _paths()
+    try:
+        report = ingest_all(paths.raw, paths.landing, sources or None, progress=True)
+    except IngestError as exc:
+        click.secho(f"ingest failed: {exc}", fg="red", err=True)
+        click.echo(f"the previous landing in {paths.landing} is unchanged", err=True)
+        sys.exit(EXIT_CHECKS_FAILED)
+    click.echo(report.describe() if hasattr(report, "describe") else str(report))
+
+
+@cli.command()
+@click.option("--no-ingest", is_flag=True, help="Reuse the current landing; skip `gvc ingest`.")
+@click.option("--quiet", is_flag=True, help="Do not echo dbt's log lines.")
+def build(no_ingest: bool, quiet: bool) -> None:
+    """Ingest, `dbt build` into a candidate file, check, publish atomically.
+
+    The candidate becomes warehouse/gvc.duckdb only when every model and test passed; on
+    failure the report names the failing model or test with a few offending rows and the
+    published warehouse is left as it was.
+    """
+    from analysis.ingest import IngestError
+    from analysis.publish import BuildError, build_warehouse
+
+    try:
+        report = build_warehouse(_paths(), ingest=not no_ingest, echo=not quiet, progress=True)
+    except (IngestError, BuildError) as exc:
+        click.secho(f"build failed: {exc}", fg="red", err=True)
+        sys.exit(EXIT_CHECKS_FAILED)
+    click.secho(report.describe(), fg="green")
+
+
+def _parse_years(spec: str) -> list[int]:
+    """'2007-2018' -> [2007, ..., 2018]; '2007,2010-2011' -> [2007, 2010, 2011]."""
+    years: list[int] = []
+    try:
+        for part in spec.split(","):
+            lo, _, hi = part.strip().partition("-")
+            years.extend(range(int(lo), int(hi or lo) + 1))
+    except ValueError:
+        raise click.BadParameter(f"cannot read years {spec!r}; use e.g. 2007-2018") from None
+    return sorted(set(years))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="gvc")
+
+
+if __name__ == "__main__":
+    main()

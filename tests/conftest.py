@@ -1,0 +1,29 @@
+"""Shared fixtures: the repository root and the validation data in ../shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("GVC_SHARED", ROOT.parent / "shared")).resolve()
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data``; tests that need it are skipped (with the reason) when absent."""
+    data = SHARED / "data"
+    if not data.is_dir():
+        pytest.skip(f"validation data not found at {data} (../shared is absent)")
+    return data
