@@ -14,14 +14,15 @@ from analysis.pivot import io_table_from_long
 def model(dbt, session):
     dbt.config(materialized="table")
     flows = dbt.ref("stg_adb_mrio__flows")
-    rank = dbt.ref("adb_economies").df().set_index("economy")["mrio62_index"].to_dict()
+    seed = dbt.ref("adb_economies").df()
+    rank = dict(zip(seed["economy"], seed["mrio72_index"], strict=True))
     tables = flows.aggregate("edition, vintage, year", "edition, vintage, year").order("year")
 
     parts = []
     for edition, vintage, year in tables.fetchall():
         cells = flows.filter(f"edition = '{edition}' and year = {int(year)}").fetchnumpy()
         present = set(cells["from_economy"].tolist())
-        economies = sorted(present, key=lambda e: (rank.get(e) is None, rank.get(e), e))
+        economies = sorted(present, key=lambda e: (rank.get(e, 999), e))
         table = io_table_from_long(
             cells["from_economy"],
             cells["from_sector"],

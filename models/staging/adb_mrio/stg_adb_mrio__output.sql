@@ -1,0 +1,30 @@
+with
+
+source as (
+
+    select * from {{ source('adb_mrio', 'output') }}
+
+),
+
+renamed as (
+
+    select
+        -- keys
+        cast(year as integer) as year,
+        cast(edition as varchar) as edition,
+        cast(vintage as varchar) as vintage,
+        cast(economy as varchar) as economy,
+        cast(sector as varchar) as sector,
+
+        -- measures: USD million, current prices
+        cast(output_row as double) as output_row_usd_mn,
+        cast(output_col as double) as output_col_usd_mn,
+
+        -- lineage
+        cast(source_file as varchar) as source_file
+
+    from source
+
+)
+
+select * from renamed

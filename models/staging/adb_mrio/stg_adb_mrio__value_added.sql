@@ -1,0 +1,33 @@
+with
+
+source as (
+
+    select * from {{ source('adb_mrio', 'value_added') }}
+
+),
+
+renamed as (
+
+    select
+        -- keys
+        cast(year as integer) as year,
+        cast(edition as varchar) as edition,
+        cast(vintage as varchar) as vintage,
+        cast(row_code as varchar) as row_code,
+        cast(col_economy as varchar) as to_economy,
+        cast(col_code as varchar) as to_use,
+
+        -- attributes
+        cast(row_label as varchar) as row_label,
+
+        -- measures: USD million, current prices
+        cast(value as double) as value_usd_mn,
+
+        -- lineage
+        cast(source_file as varchar) as source_file
+
+    from source
+
+)
+
+select * from renamed
