@@ -34,7 +34,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models macros tests/generic
+	$(BIN)/sqlfluff lint models macros tests/generic tests/singular
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_decomposition.py

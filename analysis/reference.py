@@ -210,7 +210,8 @@ NBS_CODES: dict[str, tuple[tuple[str, str], ...]] = {
         ("40", "Manufacture of Communication Equipment, Computers and Other Electronic Equipment"),
         (
             "41",
-            "Manufacture of Measuring Instruments and Machinery for Cultural Activity and Office Work",
+            "Manufacture of Measuring Instruments and Machinery for Cultural Activity"
+            " and Office Work",
         ),
         ("42", "Manufacture of Artwork and Other Manufacturing"),
         ("43", "Recycling and Disposal of Waste"),
@@ -235,7 +236,8 @@ NBS_CODES: dict[str, tuple[tuple[str, str], ...]] = {
         ("23", "Printing and Reproduction of Recording Media"),
         (
             "24",
-            "Manufacture of Articles for Culture, Education, Arts and Crafts, Sport and Entertainment Activities",
+            "Manufacture of Articles for Culture, Education, Arts and Crafts, Sport"
+            " and Entertainment Activities",
         ),
         ("25", "Processing of Petroleum, Coking and Processing of Nuclear Fuel"),
         ("26", "Manufacture of Raw Chemical Materials and Chemical Products"),

@@ -35,7 +35,15 @@ def test_ruff(args: list[str]) -> None:
 
 def test_sqlfluff() -> None:
     proc = subprocess.run(
-        [_tool("sqlfluff"), "lint", "models", "macros", "tests/generic", "--disable-progress-bar"],
+        [
+            _tool("sqlfluff"),
+            "lint",
+            "models",
+            "macros",
+            "tests/generic",
+            "tests/singular",
+            "--disable-progress-bar",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -39,7 +39,7 @@ def numeric_block(
             row = list(row) + [""] * (n_cols - len(row))
         block[i] = row
     kind = np.frompyfunc(type, 1, 1)(block)
-    is_number = (kind == float) | (kind == int)
+    is_number = (kind == float) | (kind == int)  # noqa: E721 (exact types: bool is no number)
     is_blank = block == ""
     bad = ~(is_number | is_blank)
     if bad.any():

@@ -136,7 +136,7 @@ def read_nbs(path: Path) -> dict[str, pa.Table]:
         raise fail(path, "", "no industry rows")
     data = np.array([numbers for _, _, numbers in records])
     if total is not None:
-        for j, (key, *_rest) in enumerate(columns):
+        for j in range(len(columns)):
             expected, got = np.nansum(data[:, j]), total[j]
             if np.isfinite(got) and abs(expected - got) > TOTAL_TOLERANCE * max(abs(got), 1.0):
                 raise fail(

@@ -85,19 +85,22 @@ complete_years as (
 
 ),
 
+year_runs as (
+
+    -- consecutive complete years share a run id
+    select
+        year,
+        year - row_number() over (order by year) as run_id
+    from complete_years
+
+),
+
 panel_years as (
 
-    -- 2008 up to the first gap: the panel is contiguous
-    select year
-    from (
-        select
-            year,
-            year - row_number() over (order by year) as run_id
-        from complete_years
-    ) as runs
-    where run_id = (
-        select min(year) - 1 from complete_years
-    )
+    -- from the first complete year up to the first gap: the panel is contiguous
+    select year_runs.year
+    from year_runs
+    where year_runs.run_id = (select min(first_run.run_id) from year_runs as first_run)
 
 ),
 

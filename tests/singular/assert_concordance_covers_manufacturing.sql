@@ -20,6 +20,12 @@ sectors as (
 
 ),
 
+classifications as (
+
+    select distinct classification from codes
+
+),
+
 unmapped_codes as (
 
     select
@@ -42,7 +48,7 @@ unreached_sectors as (
         sectors.sector as industry_code,
         'ADB sector without NBS code' as problem
     from sectors
-    cross join (select distinct classification from codes) as classifications
+    cross join classifications
     left join concordance
         on
             sectors.sector = concordance.adb_sector
