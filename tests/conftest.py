@@ -27,3 +27,13 @@ def shared_data() -> Path:
     if not data.is_dir():
         pytest.skip(f"validation data not found at {data} (../shared is absent)")
     return data
+
+
+@pytest.fixture(scope="session")
+def tiny_raw(tmp_path_factory) -> Path:
+    """A tiny synthetic sample (PRC, USA, RoW; 2007-2008) written once per session."""
+    from analysis.sample import write_sample
+
+    raw = tmp_path_factory.mktemp("tiny_raw")
+    write_sample(raw, size="tiny", years=[2007, 2008])
+    return raw

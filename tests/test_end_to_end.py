@@ -1,0 +1,119 @@
+"""End to end through the CLI, as a new user runs it: sample -> build -> query.
+
+The default sample is built once per session into a temporary warehouse (GVC_RAW,
+GVC_LANDING, GVC_WAREHOUSE point there); faults are then planted into copies.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.ingest.edit import edited_xlsx
+
+BIN = Path(sys.executable).parent
+
+
+def gvc(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "gvc"), *args], env=env, capture_output=True, text=True, timeout=900
+    )
+
+
+def environment(root: Path, repo_root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        GVC_HOME=str(repo_root),
+        GVC_RAW=str(root / "raw"),
+        GVC_LANDING=str(root / "landing"),
+        GVC_WAREHOUSE=str(root / "wh" / "gvc.duckdb"),
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, repo_root):
+    root = tmp_path_factory.mktemp("e2e")
+    env = environment(root, repo_root)
+    sample = gvc("sample", env=env)
+    assert sample.returncode == 0, sample.stderr
+    build = gvc("build", "--quiet", env=env)
+    assert build.returncode == 0, build.stdout + build.stderr
+    return root, env
+
+
+def query(database: Path, sql: str):
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_help_explains_every_command(repo_root):
+    out = subprocess.run([str(BIN / "gvc"), "--help"], capture_output=True, text=True).stdout
+    for command in ("sample", "ingest", "build"):
+        assert command in out
+        sub = subprocess.run([str(BIN / "gvc"), command, "--help"], capture_output=True, text=True)
+        assert sub.returncode == 0 and len(sub.stdout) > 200
+
+
+def test_build_publishes_staged_flows_and_marts(built):
+    root, _ = built
+    wh = root / "wh" / "gvc.duckdb"
+    assert query(wh, "select count(*) from stg_adb_mrio__flows") == [(12 * 315 * (315 + 45),)]
+    assert query(wh, "select count(*), count(icc), count(ics) from mart_icc_ics") == [(154,) * 3]
+    assert query(wh, "select count(*) from fct_gvc_participation") == [(12 * 315,)]
+    assert not list((root / "wh").glob(".candidate-*"))
+
+
+def test_corrupt_cell_fails_ingest_naming_the_cell_and_keeps_landing(built, tmp_path):
+    root, env = built
+    raw = tmp_path / "raw"
+    shutil.copytree(root / "raw", raw)
+    landing = tmp_path / "landing"
+    shutil.copytree(root / "landing", landing)
+    env = {**env, "GVC_RAW": str(raw), "GVC_LANDING": str(landing)}
+    before = {p: p.read_bytes() for p in landing.rglob("*.parquet")}
+
+    def corrupt(ws):
+        ws["K20"] = "12,5"
+
+    edited_xlsx(raw / "adb_mrio" / "ADB-MRIO62-2012_synthetic.xlsx", raw / "adb_mrio", corrupt)
+    result = gvc("ingest", env=env)
+    assert result.returncode == 1
+    assert "ADB-MRIO62-2012_synthetic.xlsx, sheet 'ADB MRIO 2012', cell K20" in result.stderr
+    assert "not numeric" in result.stderr
+    assert {p: p.read_bytes() for p in landing.rglob("*.parquet")} == before
+
+
+def test_failed_check_keeps_the_published_warehouse(built, tmp_path):
+    root, env = built
+    raw, wh_dir = tmp_path / "raw", tmp_path / "wh"
+    shutil.copytree(root / "raw", raw)
+    wh_dir.mkdir()
+    shutil.copy(root / "wh" / "gvc.duckdb", wh_dir / "gvc.duckdb")
+    env = {
+        **env,
+        "GVC_RAW": str(raw),
+        "GVC_LANDING": str(tmp_path / "landing"),
+        "GVC_WAREHOUSE": str(wh_dir / "gvc.duckdb"),
+    }
+    before = query(wh_dir / "gvc.duckdb", "select sum(icc), sum(ics) from mart_icc_ics")
+
+    def negative_flow(ws):
+        ws["F9"] = -5.0  # PRC c2 sells a negative amount to PRC c2: a negative input
+
+    edited_xlsx(
+        raw / "adb_mrio" / "ADB-MRIO62-2010_synthetic.xlsx", raw / "adb_mrio", negative_flow
+    )
+    result = gvc("build", "--quiet", env=env)
+    assert result.returncode == 1
+    assert "stg_adb_mrio__flows_no_negative_inputs_or_consumption" in result.stderr
+    assert "offending row" in result.stderr and "-5.0" in result.stderr
+    assert "published warehouse" in result.stderr and "unchanged" in result.stderr
+    assert query(wh_dir / "gvc.duckdb", "select sum(icc), sum(ics) from mart_icc_ics") == before
+    assert not list(wh_dir.glob(".candidate-*"))
