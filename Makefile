@@ -24,8 +24,12 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/gvc sample
 	$(BIN)/gvc build --quiet
+	$(BIN)/gvc estimate
+	@echo
+	$(BIN)/gvc report --table 2
 	@echo
 	@echo "Published warehouse: warehouse/gvc.duckdb (SYNTHETIC sample data)"
+	@echo "Tables: reports/tables/  Figures: reports/figures/  History: warehouse/history.duckdb"
 	@echo "Query it:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('warehouse/gvc.duckdb', read_only=True).sql('select count(*) from stg_adb_mrio__flows'))\""
 
 test: $(STAMP)
