@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.ingest.edit import edited_xlsx
+from tests.faults import edited_xlsx
 
 BIN = Path(sys.executable).parent
 

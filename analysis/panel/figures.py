@@ -31,7 +31,7 @@ def coefficient_plot(fits: list[PanelFit], path: Path, synthetic: bool) -> Path:
             )
         )
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(rows) + 1.5))
-    for k, (label, b, half) in enumerate(rows):
+    for k, (_label, b, half) in enumerate(rows):
         ax.errorbar(b, k, xerr=half, fmt="o", color="tab:blue", capsize=3)
     ax.axvline(0, color="grey", lw=0.8)
     ax.set_yticks(range(len(rows)), [r[0] for r in rows])
