@@ -9,10 +9,16 @@ from analysis.mrio.exports import ExportContent, export_content, value_added_ori
 from analysis.mrio.indicators import GVC_COLUMNS, gvc_indicators
 from analysis.mrio.lengths import Lengths, gvc_lengths
 from analysis.mrio.leontief import LeontiefSolver, dense_leontief_inverse, dense_local_inverse
+from analysis.mrio.resilience import (
+    RESILIENCE_COLUMNS,
+    foreign_value_added_shares,
+    resilience_indicators,
+)
 from analysis.mrio.table import IOTable
 
 __all__ = [
     "GVC_COLUMNS",
+    "RESILIENCE_COLUMNS",
     "Decomposition",
     "ExportContent",
     "IOTable",
@@ -22,8 +28,10 @@ __all__ = [
     "dense_leontief_inverse",
     "dense_local_inverse",
     "export_content",
+    "foreign_value_added_shares",
     "gvc_indicators",
     "gvc_lengths",
+    "resilience_indicators",
     "value_added_origin",
     "wwyz_decomposition",
 ]

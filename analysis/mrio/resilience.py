@@ -1,0 +1,100 @@
+r"""Supply-chain exposure indicators from one MRIO year (research note resilience.md).
+
+Per economy-sector j (economy e(j)), with ``W[r, j] = sum_{i in r} v_i B_ij`` the value added
+of source economy r per unit of j's final output (columns of W sum to 1 where x != 0):
+
+- ``fir_direct``: imported intermediate inputs per unit of gross output,
+  ``sum_{i: e(i) != e(j)} Z_ij / x_j`` (Baldwin and Freeman 2022).
+- ``fir_total``: foreign value added per unit of final output, ``1 - W[e(j), j]``
+  (Hummels, Ishii and Yi 2001; Koopman, Wang and Wei 2014).
+- ``hhi_sources``: Herfindahl-Hirschman index of the foreign sources,
+  ``sum_{r != e(j)} s_rj^2`` with ``s_rj = W[r, j] / fir_total_j``; ``effective_suppliers``
+  ``= 1 / hhi_sources``.
+- ``upstreamness`` ``U = (B x) / x`` (Antras, Chor, Fally and Hillberry 2012; equal to the
+  Ghosh row sums, Miller and Temurshoev 2017); ``downstreamness`` ``D = 1'B``.
+- ``criticality``: gross output lost by all other sectors when j is fully extracted (row,
+  column and final demand removed), ``x_j (1'B e_j - B_jj) / B_jj`` by the Schur-complement
+  identity (Miller and Lahr 2001; Dietzenbacher and Lahr 2013), from one inverse per year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.mrio.exports import value_added_origin
+from analysis.mrio.lengths import ratio
+from analysis.mrio.leontief import LeontiefSolver
+from analysis.mrio.table import IOTable
+
+RESILIENCE_COLUMNS: tuple[str, ...] = (
+    "economy",
+    "sector",
+    "fir_direct",
+    "fir_total",
+    "hhi_sources",
+    "effective_suppliers",
+    "upstreamness",
+    "downstreamness",
+    "criticality",
+    "criticality_share",
+)
+
+
+def _origin_shares(table: IOTable, solver: LeontiefSolver) -> tuple[np.ndarray, np.ndarray]:
+    """(fir_total, S) with S[r, j] the share of source economy r in j's foreign content."""
+    origin = value_added_origin(solver)  # G x n
+    own = table.economy_index
+    fir_total = 1.0 - origin[own, np.arange(table.n)]
+    foreign = origin.copy()
+    foreign[own, np.arange(table.n)] = 0.0
+    shares = np.full_like(foreign, np.nan)
+    np.divide(foreign, fir_total[None, :], out=shares, where=fir_total[None, :] != 0)
+    return fir_total, shares
+
+
+def resilience_indicators(table: IOTable, solver: LeontiefSolver | None = None) -> pd.DataFrame:
+    """One row per economy-sector with the columns :data:`RESILIENCE_COLUMNS`."""
+    solver = solver or LeontiefSolver(table)
+    x = table.x
+    fir_direct = ratio((table.Z * ~table.domestic_mask).sum(axis=0), x)
+    fir_total, shares = _origin_shares(table, solver)
+    hhi = np.nansum(shares**2, axis=0)
+    hhi = np.where(np.isnan(shares).all(axis=0), np.nan, hhi)
+    col_sums = solver.Bt(np.ones(table.n))
+    diag_b = np.diag(solver.B(np.eye(table.n)))  # the one explicit inverse of the year
+    criticality = x * (col_sums - diag_b) / diag_b
+    return pd.DataFrame(
+        {
+            "economy": table.economy_of_row.astype(str),
+            "sector": table.sector_of_row.astype(str),
+            "fir_direct": fir_direct,
+            "fir_total": np.where(x != 0, fir_total, np.nan),
+            "hhi_sources": hhi,
+            "effective_suppliers": ratio(np.ones(table.n), hhi),
+            "upstreamness": ratio(solver.B(x), x),
+            "downstreamness": col_sums,
+            "criticality": criticality,
+            "criticality_share": ratio(criticality, x.sum() - x),
+        },
+        columns=list(RESILIENCE_COLUMNS),
+    )
+
+
+def foreign_value_added_shares(
+    table: IOTable, solver: LeontiefSolver | None = None
+) -> pd.DataFrame:
+    """Long table: economy, sector, source_economy, fva_share (sources other than own)."""
+    solver = solver or LeontiefSolver(table)
+    _, shares = _origin_shares(table, solver)
+    G, n = table.G, table.n
+    own = np.broadcast_to(table.economy_index, (G, n))
+    keep = own != np.arange(G)[:, None]
+    return pd.DataFrame(
+        {
+            "economy": np.broadcast_to(table.economy_of_row, (G, n))[keep].astype(str),
+            "sector": np.broadcast_to(table.sector_of_row, (G, n))[keep].astype(str),
+            "source_economy": np.repeat(np.array(table.economies), n).reshape(G, n)[keep],
+            "fva_share": shares[keep],
+        }
+    )

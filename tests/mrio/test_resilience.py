@@ -1,0 +1,159 @@
+"""Resilience indicators and scenarios: hand case, brute force, identities, real table."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.testing as npt
+import pytest
+
+from analysis.mrio import (
+    IOTable,
+    LeontiefSolver,
+    dense_leontief_inverse,
+    foreign_value_added_shares,
+    gvc_indicators,
+    resilience_indicators,
+)
+from analysis.mrio.scenarios import output_change, run_scenario, target_mask
+from tests.mrio.conftest import random_table
+
+
+def hand_table() -> IOTable:
+    """2 economies x 1 sector, A = [[0.2, 0.1], [0.3, 0.1]], f = [70, 60] (resilience.md 4).
+
+    B = (I - A)^-1 = [[0.9, 0.1], [0.3, 0.8]]^-1 / ... : det(I - A) = 0.9*0.9 - 0.1*0.3 = 0.78,
+    B = [[0.9, 0.1], [0.3, 0.8]] / 0.78; x = B f = [ (0.9*70 + 0.1*60), (0.3*70 + 0.8*60) ] /0.78
+      = [69/0.78, 69/0.78] = [88.4615..., 88.4615...].
+    Z = A diag(x).
+    """
+    x = np.array([69 / 0.78, 69 / 0.78])
+    A = np.array([[0.2, 0.1], [0.3, 0.1]])
+    return IOTable(A * x[None, :], np.array([[70.0, 0.0], [0.0, 60.0]]), ["H", "W"], ["s"], fd_categories=1)
+
+
+def test_hand_case():
+    t = hand_table()
+    npt.assert_allclose(t.x, [69 / 0.78, 69 / 0.78])
+    B = np.array([[0.9, 0.1], [0.3, 0.8]]) / 0.78
+    out = resilience_indicators(t)
+    npt.assert_allclose(out["upstreamness"], (B @ t.x) / t.x, rtol=1e-12)
+    npt.assert_allclose(out["downstreamness"], B.sum(axis=0), rtol=1e-12)
+    # extraction of sector 2 (W): loss of sector 1 = B_12 x_2 / B_22
+    npt.assert_allclose(out.loc[1, "criticality"], B[0, 1] * t.x[1] / B[1, 1], rtol=1e-12)
+    # fir_direct of H: imports from W per unit of output = A_WH = 0.3
+    npt.assert_allclose(out.loc[0, "fir_direct"], 0.3)
+    # with two economies the only foreign source has share 1: hhi = 1
+    npt.assert_allclose(out["hhi_sources"], [1.0, 1.0])
+
+
+def test_criticality_equals_brute_force_extraction():
+    t = random_table(3, 3, 21)
+    out = resilience_indicators(t)
+    for j in (0, 4, 8):
+        keep = np.arange(t.n) != j
+        A = t.A[np.ix_(keep, keep)]
+        x_new = np.linalg.solve(np.eye(t.n - 1) - A, t.y[keep])
+        npt.assert_allclose(out.loc[j, "criticality"], (t.x[keep] - x_new).sum(), rtol=1e-9)
+        mask = ~keep
+        dx = output_change(t, LeontiefSolver(t), mask, 1.0, "extraction")
+        npt.assert_allclose(-dx[keep], t.x[keep] - x_new, rtol=1e-9)
+
+
+def test_shares_sum_to_one_and_hhi_bounds():
+    t = random_table(4, 3, 5)
+    long = foreign_value_added_shares(t)
+    sums = long.groupby(["economy", "sector"], sort=False)["fva_share"].sum()
+    npt.assert_allclose(sums, 1.0, rtol=1e-12)
+    hhi = resilience_indicators(t)["hhi_sources"]
+    assert (hhi >= 1 / (t.G - 1) - 1e-12).all() and (hhi <= 1 + 1e-12).all()
+
+
+def test_consistent_with_gvc_core_and_scale_invariant():
+    t = random_table(3, 4, 8)
+    out, gvc = resilience_indicators(t), gvc_indicators(t)
+    npt.assert_allclose(out["fir_total"], 1 - gvc["dvar_dc"], rtol=1e-10)  # the same B
+    scaled = IOTable(t.Z * 17.0, t.F * 17.0, t.economies, t.sectors)
+    again = resilience_indicators(scaled)
+    for col in (
+        "fir_direct",
+        "fir_total",
+        "hhi_sources",
+        "upstreamness",
+        "downstreamness",
+        "criticality_share",
+    ):
+        npt.assert_allclose(again[col], out[col], rtol=1e-10)
+    npt.assert_allclose(again["criticality"], 17.0 * out["criticality"], rtol=1e-10)
+
+
+def test_zero_shock_changes_nothing_and_isolated_sector_loses_nothing():
+    t = random_table(2, 3, 4)
+    Z, F = t.Z.copy(), t.F.copy()
+    Z[5, :] = 0.0  # E1 s2 neither sells nor buys intermediates: isolated
+    Z[:, 5] = 0.0
+    iso = IOTable(Z, F, t.economies, t.sectors)
+    solver = LeontiefSolver(iso)
+    mask = target_mask(iso, ["E0"], ["s0"])
+    for method in ("leontief_demand", "ghosh_supply", "extraction"):
+        npt.assert_allclose(output_change(iso, solver, mask, 0.0, method), 0.0, atol=1e-9)
+        assert abs(output_change(iso, solver, mask, 1.0, method)[5]) < 1e-9
+
+
+def test_ghosh_and_leontief_closed_forms_equal_brute_force():
+    t = random_table(2, 3, 9)
+    solver = LeontiefSolver(t)
+    mask = target_mask(t, ["E1"], ["s1"])
+    B = dense_leontief_inverse(t)
+    npt.assert_allclose(
+        output_change(t, solver, mask, 0.5, "leontief_demand"), B @ (-0.5 * t.y * mask), rtol=1e-10
+    )
+    ghosh = np.linalg.inv(np.eye(t.n) - t.Z / t.x[:, None])  # G = (I - diag(x)^-1 Z)^-1
+    npt.assert_allclose(
+        output_change(t, solver, mask, 0.5, "ghosh_supply"),
+        (-0.5 * t.va * mask) @ ghosh,
+        rtol=1e-9,
+        atol=1e-9,
+    )
+    results = run_scenario(t, mask, 0.5)
+    assert set(results["method"]) == {"leontief_demand", "ghosh_supply", "extraction"}
+    with pytest.raises(ValueError, match="shock must lie in"):
+        output_change(t, solver, mask, 1.5, "extraction")
+
+
+def test_wiod_2008_china_expected_values(shared_data):
+    """resilience.md section 6: independent dense implementation on WIOD 2008."""
+    from tests.mrio.conftest import read_wiod
+
+    t = read_wiod(shared_data / "wiod2013" / "wiot_2008_41x35.csv.gz", 2008)
+    out = resilience_indicators(t).set_index(["economy", "sector"]).loc["CHN"]
+    expected = {
+        "c3": (
+            0.03915980621,
+            0.1129853072,
+            0.1901749914,
+            5.258314949,
+            2.435008307,
+            2.803482212,
+            835897.6435,
+        ),
+        "c14": (
+            0.1575744656,
+            0.311484298,
+            0.1253183982,
+            7.97967429,
+            2.702862933,
+            3.617280843,
+            2061488.835,
+        ),
+    }
+    cols = [
+        "fir_direct",
+        "fir_total",
+        "hhi_sources",
+        "effective_suppliers",
+        "upstreamness",
+        "downstreamness",
+        "criticality",
+    ]
+    for sector, values in expected.items():
+        npt.assert_allclose(out.loc[sector, cols].to_numpy(float), values, rtol=1e-9)
