@@ -21,20 +21,23 @@ from tests.mrio.conftest import random_table
 def hand_table() -> IOTable:
     """2 economies x 1 sector, A = [[0.2, 0.1], [0.3, 0.1]], f = [70, 60] (resilience.md 4).
 
-    B = (I - A)^-1 = [[0.9, 0.1], [0.3, 0.8]]^-1 / ... : det(I - A) = 0.9*0.9 - 0.1*0.3 = 0.78,
-    B = [[0.9, 0.1], [0.3, 0.8]] / 0.78; x = B f = [ (0.9*70 + 0.1*60), (0.3*70 + 0.8*60) ] /0.78
-      = [69/0.78, 69/0.78] = [88.4615..., 88.4615...].
-    Z = A diag(x).
+    I - A = [[0.8, -0.1], [-0.3, 0.9]], det = 0.72 - 0.03 = 0.69,
+    B = [[0.9, 0.1], [0.3, 0.8]] / 0.69; x = B f = [0.9*70 + 0.1*60, 0.3*70 + 0.8*60] / 0.69
+      = [69, 69] / 0.69 = [100, 100]; Z = A diag(x) = [[20, 10], [30, 10]].
     """
-    x = np.array([69 / 0.78, 69 / 0.78])
-    A = np.array([[0.2, 0.1], [0.3, 0.1]])
-    return IOTable(A * x[None, :], np.array([[70.0, 0.0], [0.0, 60.0]]), ["H", "W"], ["s"], fd_categories=1)
+    return IOTable(
+        np.array([[20.0, 10.0], [30.0, 10.0]]),
+        np.array([[70.0, 0.0], [0.0, 60.0]]),
+        ["H", "W"],
+        ["s"],
+        fd_categories=1,
+    )
 
 
 def test_hand_case():
     t = hand_table()
-    npt.assert_allclose(t.x, [69 / 0.78, 69 / 0.78])
-    B = np.array([[0.9, 0.1], [0.3, 0.8]]) / 0.78
+    npt.assert_allclose(t.x, [100.0, 100.0])
+    B = np.array([[0.9, 0.1], [0.3, 0.8]]) / 0.69
     out = resilience_indicators(t)
     npt.assert_allclose(out["upstreamness"], (B @ t.x) / t.x, rtol=1e-12)
     npt.assert_allclose(out["downstreamness"], B.sum(axis=0), rtol=1e-12)
