@@ -20,6 +20,12 @@ class PivotError(ValueError):
     """The long flows do not form one complete MRIO table."""
 
 
+def order_economies(present, rank: dict[str, int]) -> list[str]:
+    """Economies in ADB table order (``rank``: seed ``adb_economies.mrio72_index``), unknown
+    codes last in alphabetical order."""
+    return sorted(set(present), key=lambda e: (rank.get(e, 999), e))
+
+
 def _codes(values: np.ndarray, categories: Sequence[str], what: str, year: object) -> np.ndarray:
     codes = pd.Categorical(values, categories=list(categories)).codes.astype(np.int64)
     if (codes < 0).any():

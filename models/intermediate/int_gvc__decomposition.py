@@ -16,7 +16,7 @@ from analysis.mrio import (
     gvc_indicators,
     resilience_indicators,
 )
-from analysis.pivot import io_table_from_long
+from analysis.pivot import io_table_from_long, order_economies
 
 
 def exposures(shares, groups, regions):
@@ -47,8 +47,7 @@ def model(dbt, session):
     parts = []
     for edition, vintage, year in tables.fetchall():
         cells = flows.filter(f"edition = '{edition}' and year = {int(year)}").fetchnumpy()
-        present = set(cells["from_economy"].tolist())
-        economies = sorted(present, key=lambda e: (rank.get(e, 999), e))
+        economies = order_economies(cells["from_economy"].tolist(), rank)
         table = io_table_from_long(
             cells["from_economy"],
             cells["from_sector"],
