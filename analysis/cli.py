@@ -242,6 +242,97 @@ def scenario(scenario_file: Path | None, ids: tuple[str, ...]) -> None:
     click.echo(f"results appended to scenario_results in {paths.history}")
 
 
+@cli.command()
+@click.argument("query", required=False)
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the query from a .sql file.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result to a .csv or .parquet file instead of printing it.",
+)
+@click.option(
+    "--max-rows",
+    type=int,
+    default=40,
+    show_default=True,
+    help="Rows to print (the full result goes to --out).",
+)
+def sql(query: str | None, query_file: Path | None, out: Path | None, max_rows: int) -> None:
+    """Run read-only SQL on the published warehouse (or start a prompt).
+
+    The history tables (estimates_history, scenario_results, refresh_log) are attached as
+    `history`, e.g. `select * from history.estimates_history`. Anything that writes (DDL,
+    DML, COPY, EXPORT, ATTACH, INSTALL, LOAD, SET) is refused; use --out to save results.
+    Without QUERY or --file, an interactive prompt reads statements ending in `;`.
+    """
+    from analysis.sql import ReadOnlyViolation, run_query, write_result
+
+    paths = _paths()
+    text = query_file.read_text(encoding="utf-8") if query_file else query
+    queries = [text] if text else None
+    if queries is None:
+        click.echo("gvc sql (read-only). End statements with ';', quit with Ctrl-D or \\q.")
+        queries = _prompt_queries()
+    status = EXIT_OK
+    for q in queries:
+        try:
+            frame = run_query(q, paths.warehouse, paths.history)
+        except ReadOnlyViolation as exc:
+            click.secho(str(exc), fg="red", err=True)
+            status = EXIT_CHECKS_FAILED
+            continue
+        except (FileNotFoundError, duckdb_error()) as exc:
+            click.secho(f"query failed: {exc}", fg="red", err=True)
+            status = EXIT_ERROR
+            continue
+        if out:
+            click.echo(f"wrote {len(frame)} rows to {write_result(frame, out)}")
+        else:
+            _print_frame(frame, max_rows)
+    sys.exit(status)
+
+
+def duckdb_error() -> type[Exception]:
+    import duckdb
+
+    return duckdb.Error
+
+
+def _prompt_queries():
+    buffer: list[str] = []
+    while True:
+        try:
+            line = input("gvc> " if not buffer else "...> ")
+        except EOFError:
+            return
+        if line.strip() in ("\\q", "quit", "exit"):
+            return
+        buffer.append(line)
+        if line.rstrip().endswith(";"):
+            yield "\n".join(buffer)
+            buffer = []
+
+
+def _print_frame(frame, max_rows: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for column in frame.columns:
+        table.add_column(str(column))
+    for row in frame.head(max_rows).itertuples(index=False):
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console().print(table)
+    if len(frame) > max_rows:
+        click.echo(f"... {len(frame) - max_rows} more rows (use --out to save all)")
+
+
 def _parse_years(spec: str) -> list[int]:
     """'2007-2018' -> [2007, ..., 2018]; '2007,2010-2011' -> [2007, 2010, 2011]."""
     years: list[int] = []

@@ -217,9 +217,10 @@ NBS_CODES: dict[str, tuple[tuple[str, str], ...]] = {
         ("43", "Recycling and Disposal of Waste"),
     )
     + _UTILITIES,
-    GBT2011: _MINING_UTILITIES_2002
+    GBT2011: _MINING_UTILITIES_2002[:5]
     + (
-        ("12", "Other Mining Activities"),
+        ("11", "Ancillary Activities for Exploitation"),
+        ("12", "Mining of Other Ores"),
         ("13", "Processing of Food from Agricultural Products"),
         ("14", "Manufacture of Foods"),
         ("15", "Manufacture of Liquor, Beverages and Refined Tea"),
@@ -328,7 +329,7 @@ def seed_rows() -> dict[str, tuple[list[str], list[tuple]]]:
         "nbs_industry_codes": (
             ["classification", "industry_code", "industry_name", "section"],
             [
-                (cls, code, name, _section(code))
+                (cls, code, name, nbs_section(code))
                 for cls, codes in NBS_CODES.items()
                 for code, name in codes
             ],
@@ -344,7 +345,8 @@ def seed_rows() -> dict[str, tuple[list[str], list[tuple]]]:
     }
 
 
-def _section(code: str) -> str:
+def nbs_section(code: str) -> str:
+    """NBS section of a 2-digit code: mining (06-12), manufacturing (13-43), utilities (44-46)."""
     return "mining" if code < "13" else "utilities" if code >= "44" else "manufacturing"
 
 

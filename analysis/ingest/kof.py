@@ -1,7 +1,8 @@
 """Reader for the KOF Globalisation Index in the layout of its public release files.
 
-``KOFGI_<vintage>_public.xlsx``: one sheet, header ``code, country, year`` and 27 index
-columns (KOFGI ... KOFPoGIdj); one row per economy-year; empty cells are missing values.
+``KOFGI_<vintage>_public.xlsx``: one sheet, header row 1 ``code, country, year`` and the 27
+index columns ``KOFGI`` .. ``KOFPoGIdj``; one row per economy-year; empty cells are missing
+values (null, not 0). Lands ``kof_index``.
 """
 
 from __future__ import annotations
@@ -10,79 +11,107 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
+import pandas as pd
 
-from analysis.ingest.errors import cell_name, fail
-from analysis.ingest.excel import read_first_sheet
+from analysis.ingest.errors import IngestError
+from analysis.ingest.excel import is_blank, numeric_block, read_first_sheet
+from analysis.ingest.schemas import KOF_INDEX_NAMES
 
-FILE_PATTERN = re.compile(r"^KOFGI_(?P<vintage>\d{4})_public\.xlsx$", re.IGNORECASE)
-INDICES = ("GI", "EcGI", "TrGI", "FiGI", "SoGI", "IpGI", "InGI", "CuGI", "PoGI")
-INDEX_COLUMNS = tuple(f"KOF{i}{s}" for i in INDICES for s in ("", "df", "dj"))
-HEADER = ("code", "country", "year", *INDEX_COLUMNS)
+HEADER: tuple[str, ...] = ("code", "country", "year", *KOF_INDEX_NAMES)
+FILE_NAME = re.compile(r"^KOFGI_(?P<vintage>\d{4})_public\.xlsx$", re.IGNORECASE)
+_ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
-def read_kof(path: Path) -> dict[str, pa.Table]:
+def parse_vintage(path: Path | str) -> int:
+    """Release year from ``KOFGI_<vintage>_public.xlsx``."""
+    match = FILE_NAME.match(Path(path).name)
+    if not match:
+        raise IngestError.at(
+            path,
+            "does not follow KOFGI_<vintage>_public.xlsx (e.g. KOFGI_2022_public.xlsx)",
+            where="file name",
+        )
+    return int(match["vintage"])
+
+
+def read_kof(path: Path | str) -> dict[str, pd.DataFrame]:
     """Read and validate a KOF release file into the ``kof_index`` landing table."""
     path = Path(path)
-    match = FILE_PATTERN.match(path.name)
-    if not match:
-        raise fail(path, "file name", "does not follow KOFGI_<vintage>_public.xlsx")
+    vintage = parse_vintage(path)
     sheet, rows = read_first_sheet(path)
-    where = f"sheet '{sheet}'"
-    header = tuple(str(v).strip() for v in rows[0][: len(HEADER)])
-    for j, (got, want) in enumerate(zip(header + ("",) * len(HEADER), HEADER, strict=False)):
-        if got != want:
-            raise fail(
+    header = list(rows[0])
+    for j, want in enumerate(HEADER):
+        got = header[j] if j < len(header) else ""
+        if not isinstance(got, str) or got.strip() != want:
+            raise IngestError.at(
                 path,
-                f"{where}, cell {cell_name(0, j)}",
-                f"header {got!r}, expected {want!r} (KOF release layout)",
+                f"header {got!r}, expected {want!r} (the 30 columns of the KOF release: "
+                "code, country, year, KOFGI, KOFGIdf, ..., KOFPoGIdj)",
+                sheet=sheet,
+                cell=(0, j),
             )
-    body = [r for r in rows[1:] if any(v != "" for v in r)]
+    for j in range(len(HEADER), len(header)):
+        if not is_blank(header[j]):
+            raise IngestError.at(
+                path,
+                f"unexpected column {header[j]!r} after {HEADER[-1]!r} "
+                f"(the KOF layout has exactly {len(HEADER)} columns)",
+                sheet=sheet,
+                cell=(0, j),
+            )
+    body = [r for r in range(1, len(rows)) if not all(is_blank(v) for v in rows[r])]
     if not body:
-        raise fail(path, where, "no data rows below the header")
-    codes, countries, years = [], [], []
-    values = np.full((len(body), len(INDEX_COLUMNS)), np.nan)
+        raise IngestError.at(path, "no data rows below the header", sheet=sheet, row=2)
+
+    codes: list[str] = []
+    countries: list[str] = []
+    years = np.empty(len(body), dtype=np.int32)
     seen: dict[tuple[str, int], int] = {}
-    for i, row in enumerate(body):
-        r = i + 1
+    for i, r in enumerate(body):
+        row = rows[r]
         code, country, year = row[0], row[1], row[2]
-        if not (isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code)):
-            raise fail(
+        if not (isinstance(code, str) and _ISO3.match(code.strip())):
+            raise IngestError.at(
                 path,
-                f"{where}, cell {cell_name(r, 0)}",
-                f"code {code!r} is not an ISO3 code (three capital letters)",
+                f"code {code!r} is not an ISO3 code (three upper-case letters)",
+                sheet=sheet,
+                cell=(r, 0),
             )
-        if not (isinstance(year, int | float) and float(year).is_integer()):
-            raise fail(
-                path, f"{where}, cell {cell_name(r, 2)}", f"year {year!r} is not a whole number"
+        code = code.strip()
+        if not isinstance(country, str) or is_blank(country):
+            raise IngestError.at(
+                path, f"country name missing (found {country!r})", sheet=sheet, cell=(r, 1)
             )
+        if type(year) not in (int, float) or not float(year).is_integer():
+            raise IngestError.at(path, f"year {year!r} is not an integer", sheet=sheet, cell=(r, 2))
         key = (code, int(year))
         if key in seen:
-            raise fail(
+            raise IngestError.at(
                 path,
-                f"{where}, row {r + 1}",
-                f"duplicated ({code}, {int(year)}): already in row {seen[key] + 1}",
+                f"duplicated (code, year) = ({code}, {int(year)}): already in row {seen[key] + 1}",
+                sheet=sheet,
+                row=r + 1,
             )
         seen[key] = r
-        for j, value in enumerate(row[3 : 3 + len(INDEX_COLUMNS)]):
-            if value == "":
-                continue
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise fail(
-                    path, f"{where}, cell {cell_name(r, 3 + j)}", f"value {value!r} is not numeric"
-                )
-            values[i, j] = float(value)
         codes.append(code)
-        countries.append(str(country))
-        years.append(int(year))
+        countries.append(country.strip())
+        years[i] = int(year)
+
+    first, last = body[0], body[-1]
+    # one vectorised block from the first to the last data row; blank rows in between drop out
+    block = numeric_block(
+        path, sheet, rows, first, 3, last - first + 1, len(KOF_INDEX_NAMES), blank=np.nan
+    )
+    values = block[np.asarray(body) - first]
     n = len(body)
-    columns = {
-        "vintage": pa.array(np.full(n, int(match["vintage"]), np.int32)),
-        "source_file": pa.array([path.name] * n).dictionary_encode(),
-        "code": pa.array(codes),
-        "country": pa.array(countries),
-        "year": pa.array(np.array(years, np.int32)),
-    }
-    for j, name in enumerate(INDEX_COLUMNS):
-        columns[name.lower()] = pa.array(values[:, j], from_pandas=True)
-    return {"kof_index": pa.table(columns)}
+    frame = pd.DataFrame(
+        {
+            "vintage": np.full(n, vintage, dtype=np.int32),
+            "source_file": pd.Series([path.name] * n, dtype="str"),
+            "code": pd.Series(codes, dtype="str"),
+            "country": pd.Series(countries, dtype="str"),
+            "year": years,
+        }
+    )
+    index = pd.DataFrame(values, columns=[c.lower() for c in KOF_INDEX_NAMES])
+    return {"kof_index": pd.concat([frame, index], axis=1)}

@@ -1,83 +1,251 @@
-"""``gvc ingest``: read every raw file, validate, and land Parquet atomically.
+"""``gvc ingest``: read every raw file, validate it, and land typed long Parquet atomically.
 
-All files of all requested sources are read and checked first; only then is each source
-written to a temporary directory beside the landing directory and swapped in. Any error
-leaves every previous landing untouched and removes the temporary directories.
+For each source (``raw_dir/<source>/``) every file is read and validated, and its tables are
+written to ``landing_dir/.tmp-<source>-<random>/<table>/<raw file stem>.parquet`` (pyarrow,
+zstd); the cross-file checks run once all files of the source are read. Only when every
+requested source has been read, checked and staged are the temporary directories swapped in
+for ``landing_dir/<source>/`` (old directory renamed aside, new one renamed in, old one
+deleted). Any error before the swap removes the temporary directories and leaves every
+previous landing untouched, so a failed ingest changes nothing.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import time
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-from rich.progress import Progress
+import pandas as pd
 
-from analysis.ingest.adb_mrio import parse_file_name, read_adb_mrio
+from analysis.ingest.adb_mrio import read_adb_mrio
 from analysis.ingest.errors import IngestError
 from analysis.ingest.kof import read_kof
 from analysis.ingest.nbs import read_nbs
+from analysis.ingest.schemas import SCHEMAS, write_parquet
 
-Reader = Callable[[Path], dict[str, pa.Table]]
-SOURCES: dict[str, tuple[str, Reader]] = {
-    "adb_mrio": ("*.xlsx", read_adb_mrio),
-    "kof": ("*.xlsx", read_kof),
-    "nbs": ("*.csv", read_nbs),
-}
+Reader = Callable[[Path], dict[str, pd.DataFrame]]
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A raw source: its folder name under raw_dir, raw file suffix, reader, landed tables."""
+
+    name: str
+    suffix: str
+    reader: Reader
+    tables: tuple[str, ...]
+
+
+#: The sources ``ingest_all`` knows, by folder name (iterating gives the names).
+SOURCES: Mapping[str, SourceSpec] = MappingProxyType(
+    {
+        spec.name: spec
+        for spec in (
+            SourceSpec("adb_mrio", ".xlsx", read_adb_mrio, tuple(SCHEMAS["adb_mrio"])),
+            SourceSpec("kof", ".xlsx", read_kof, tuple(SCHEMAS["kof"])),
+            SourceSpec("nbs", ".csv", read_nbs, tuple(SCHEMAS["nbs"])),
+        )
+    }
+)
+
+
+@dataclass
+class SourceReport:
+    """What was landed for one source."""
+
+    files: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
 
 
 @dataclass
 class IngestReport:
-    """Files read and rows landed, per source."""
+    """Per landed source: files read, rows landed per table, seconds; plus notes.
 
-    files: dict[str, list[str]] = field(default_factory=dict)
-    rows: dict[str, dict[str, int]] = field(default_factory=dict)
+    ``notes`` lists skipped sources (no raw files) and ignored files (other suffixes).
+    """
+
+    raw_dir: Path
+    landing_dir: Path
+    sources: dict[str, SourceReport] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def describe(self) -> str:
-        lines = [
-            f"{source}: {len(files)} file(s) -> "
-            + ", ".join(f"{table} {n:,} rows" for table, n in self.rows[source].items())
-            for source, files in self.files.items()
-        ]
-        lines += [f"{source}: no raw files, skipped" for source in self.skipped]
-        return "\n".join(lines + [f"ingest took {self.seconds:.1f}s"])
+        lines = []
+        for name, src in self.sources.items():
+            tables = ", ".join(f"{table} {n:,} rows" for table, n in src.rows.items())
+            lines.append(f"{name}: {len(src.files)} file(s) -> {tables} ({src.seconds:.1f}s)")
+        lines += self.notes
+        lines.append(f"landed in {self.landing_dir} in {self.seconds:.1f}s")
+        return "\n".join(lines)
 
 
-def raw_files(raw_dir: Path, source: str) -> list[Path]:
-    pattern = SOURCES[source][0]
+def raw_files(raw_dir: Path, source: str) -> tuple[list[Path], list[Path]]:
+    """(files the source's reader takes, other files ignored) in ``raw_dir/<source>/``.
+
+    Hidden files and Office lock files (``~$...``) are not listed at all.
+    """
     folder = Path(raw_dir) / source
-    return sorted(p for p in folder.glob(pattern) if not p.name.startswith(("~", ".")))
+    if not folder.is_dir():
+        return [], []
+    suffix = SOURCES[source].suffix
+    found = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~")))
+    return (
+        [p for p in found if p.suffix.lower() == suffix],
+        [p for p in found if p.suffix.lower() != suffix],
+    )
 
 
-def _check_adb_set(files: list[Path], tables: list[dict[str, pa.Table]]) -> None:
-    """No (edition, year) twice; one edition always has the same economies."""
-    seen: dict[tuple[str, int], Path] = {}
-    economies: dict[str, tuple[list[str], Path]] = {}
-    for path, t in zip(files, tables, strict=True):
-        flows = t["output"]
-        edition = flows["edition"][0].as_py()
-        year = parse_file_name(path).year
-        if (edition, year) in seen:
+@dataclass
+class _AdbSeen:
+    path: Path
+    economies: list[str]
+
+
+def _check_adb_set(
+    path: Path,
+    tables: dict[str, pd.DataFrame],
+    by_year: dict[tuple[str, int], Path],
+    by_edition: dict[str, _AdbSeen],
+) -> None:
+    """Across ADB files: one file per (edition, year); one edition, one list of economies."""
+    output = tables["output"]
+    edition = str(output["edition"].iloc[0])
+    year = int(output["year"].iloc[0])
+    if (edition, year) in by_year:
+        other = by_year[edition, year]
+        raise IngestError(
+            f"{other.name} and {path.name}: both hold the edition-{edition} table of {year} "
+            "(one file per edition and year; keep one vintage in data/raw/adb_mrio/)",
+            file=path.name,
+            rule="same year and edition twice",
+        )
+    by_year[edition, year] = path
+    economies = list(output["economy"].cat.categories)
+    seen = by_edition.get(edition)
+    if seen is None:
+        by_edition[edition] = _AdbSeen(path, economies)
+        return
+    if economies != seen.economies:
+        extra = [e for e in economies if e not in seen.economies]
+        lacking = [e for e in seen.economies if e not in economies]
+        detail = (
+            f"only in {path.name}: {extra or 'none'}; only in {seen.path.name}: {lacking or 'none'}"
+            if extra or lacking
+            else "same economies in a different order"
+        )
+        raise IngestError(
+            f"{path.name} and {seen.path.name}: edition {edition} files must list the same "
+            f"economies in the same order ({detail})",
+            file=path.name,
+            rule="economies differ within an edition",
+        )
+
+
+@contextmanager
+def _progress_bar(enabled: bool, total: int) -> Iterator[Callable[[str], None]]:
+    if not enabled:
+        yield lambda _description: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ) as bar:
+        task = bar.add_task("ingest", total=total)
+        state = {"started": False}
+
+        def step(description: str) -> None:
+            if state["started"]:
+                bar.advance(task)
+            state["started"] = True
+            bar.update(task, description=description)
+
+        yield step
+        if state["started"]:
+            bar.advance(task)
+
+
+def _stage_source(
+    source: str,
+    files: list[Path],
+    tmp: Path,
+    step: Callable[[str], None],
+) -> SourceReport:
+    """Read, validate and write every file of ``source`` under ``tmp``; cross-file checks."""
+    spec = SOURCES[source]
+    report = SourceReport()
+    t0 = time.perf_counter()
+    for table in spec.tables:
+        (tmp / table).mkdir(parents=True)
+    by_year: dict[tuple[str, int], Path] = {}
+    by_edition: dict[str, _AdbSeen] = {}
+    for path in files:
+        step(f"{source}: {path.name}")
+        tables = spec.reader(path)
+        if set(tables) != set(spec.tables):
             raise IngestError(
-                f"{path.name} and {seen[edition, year].name}: both hold the "
-                f"edition-{edition} table of {year}; keep one vintage per year"
+                f"{path.name}: reader returned tables {sorted(tables)}, expected "
+                f"{sorted(spec.tables)}"
             )
-        seen[edition, year] = path
-        listed = list(dict.fromkeys(flows["economy"].to_pylist()))
-        if edition in economies and economies[edition][0] != listed:
-            raise IngestError(
-                f"{path.name}: economies differ from {economies[edition][1].name} "
-                f"of the same edition {edition}"
-            )
-        economies.setdefault(edition, (listed, path))
+        if source == "adb_mrio":
+            _check_adb_set(path, tables, by_year, by_edition)
+        for table, frame in tables.items():
+            rows = write_parquet(source, table, frame, tmp / table / f"{path.stem}.parquet")
+            report.rows[table] = report.rows.get(table, 0) + rows
+        report.files.append(path.name)
+        del tables
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _swap(landing_dir: Path, source: str, tmp: Path, token: str) -> None:
+    """Replace ``landing_dir/<source>`` by ``tmp``: rename aside, rename in, delete old."""
+    target = landing_dir / source
+    old = landing_dir / f".old-{source}-{token}"
+    had_old = target.exists()
+    if had_old:
+        os.replace(target, old)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        if had_old:
+            os.replace(old, target)
+        raise
+    if had_old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(landing_dir: Path, source: str) -> None:
+    """Undo what a killed earlier run left behind: restore or delete ``.old-<source>-*``.
+
+    Stale ``.tmp-<source>-*`` directories (never swapped in) are deleted.
+    """
+    if not landing_dir.is_dir():
+        return
+    target = landing_dir / source
+    olds = sorted(landing_dir.glob(f".old-{source}-*"), key=lambda p: p.stat().st_mtime)
+    if olds and not target.exists():
+        os.replace(olds.pop(), target)
+    for stale in [*olds, *landing_dir.glob(f".tmp-{source}-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def ingest_all(
@@ -86,65 +254,55 @@ def ingest_all(
     sources: Sequence[str] | None = None,
     progress: bool = False,
 ) -> IngestReport:
-    """Land every source that has raw files (or exactly ``sources``); see module doc."""
-    t0 = time.perf_counter()
+    """Land every source of ``raw_dir`` that has files, or exactly ``sources``.
+
+    Without ``sources``, a source folder without raw files is skipped with a note in the
+    report; a source requested explicitly must have files. Raises IngestError (after
+    removing the temporary directories; previous landings untouched) on any invalid file.
+    """
+    t_start = time.perf_counter()
     raw_dir, landing_dir = Path(raw_dir), Path(landing_dir)
-    requested = list(sources) if sources else list(SOURCES)
-    unknown = set(requested) - set(SOURCES)
+    requested = list(dict.fromkeys(sources)) if sources else list(SOURCES)
+    unknown = [s for s in requested if s not in SOURCES]
     if unknown:
-        raise IngestError(f"unknown source(s) {sorted(unknown)}; known: {sorted(SOURCES)}")
-    report = IngestReport()
-    plan = {s: raw_files(raw_dir, s) for s in requested}
-    for source, files in plan.items():
-        if not files:
-            if sources:
-                raise IngestError(f"{raw_dir / source}: no raw files for requested source")
+        raise IngestError(f"unknown source(s) {unknown}; known sources: {list(SOURCES)}")
+    report = IngestReport(raw_dir=raw_dir, landing_dir=landing_dir)
+    plan: dict[str, list[Path]] = {}
+    for source in requested:
+        files, ignored = raw_files(raw_dir, source)
+        for path in ignored:
+            report.notes.append(
+                f"{source}: ignored {path.name} (not a {SOURCES[source].suffix} file)"
+            )
+        if files:
+            plan[source] = files
+        elif sources:
+            raise IngestError(
+                f"{raw_dir / source}: no {SOURCES[source].suffix} files for the requested "
+                f"source {source!r}"
+            )
+        else:
             report.skipped.append(source)
-    read: dict[str, dict[str, list[tuple[Path, pa.Table]]]] = {}
-    with Progress(disable=not progress, transient=True) as bar:
-        task = bar.add_task("reading raw files", total=sum(len(f) for f in plan.values()))
-        for source, files in plan.items():
-            if not files:
-                continue
-            reader = SOURCES[source][1]
-            tables = []
-            for path in files:
-                bar.update(task, description=f"reading {path.name}")
-                tables.append(reader(path))
-                bar.advance(task)
-            if source == "adb_mrio":
-                _check_adb_set(files, tables)
-            read[source] = {}
-            for path, result in zip(files, tables, strict=True):
-                for table, data in result.items():
-                    read[source].setdefault(table, []).append((path, data))
-    _publish(landing_dir, read, report)
-    report.seconds = time.perf_counter() - t0
-    return report
+            report.notes.append(f"{source}: no raw files in {raw_dir / source}, skipped")
+    if not plan:
+        report.seconds = time.perf_counter() - t_start
+        return report
 
-
-def _publish(landing_dir: Path, read: dict, report: IngestReport) -> None:
     landing_dir.mkdir(parents=True, exist_ok=True)
-    token = uuid.uuid4().hex[:8]
+    for source in plan:
+        _recover(landing_dir, source)
+    token = secrets.token_hex(4)
     staged: dict[str, Path] = {}
     try:
-        for source, tables in read.items():
-            tmp = landing_dir / f".tmp-{source}-{token}"
-            report.files[source] = sorted({p.name for rows in tables.values() for p, _ in rows})
-            report.rows[source] = {}
-            for table, parts in tables.items():
-                (tmp / table).mkdir(parents=True)
-                for path, data in parts:
-                    pq.write_table(data, tmp / table / f"{path.stem}.parquet", compression="zstd")
-                report.rows[source][table] = sum(d.num_rows for _, d in parts)
-            staged[source] = tmp
+        with _progress_bar(progress, sum(len(f) for f in plan.values())) as step:
+            for source, files in plan.items():
+                tmp = landing_dir / f".tmp-{source}-{token}"
+                staged[source] = tmp
+                report.sources[source] = _stage_source(source, files, tmp, step)
         for source, tmp in staged.items():
-            target = landing_dir / source
-            old = landing_dir / f".old-{source}-{token}"
-            if target.exists():
-                os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
+            _swap(landing_dir, source, tmp, token)
     finally:
         for tmp in staged.values():
             shutil.rmtree(tmp, ignore_errors=True)
+    report.seconds = time.perf_counter() - t_start
+    return report

@@ -1,165 +1,355 @@
-"""Reader for NBS industry statistics transcribed from the yearbooks (CSV).
+"""Reader for NBS industry statistics transcribed from the yearbooks (CSV, UTF-8).
 
-``nbs_industry_<year>.csv`` and ``nbs_science_<year>.csv``: title line with the year, a
-``Classification: GB/T 4754-2002|2011`` line, a header ``code,industry,<Indicator> (<unit>)...``,
-one row per 2-digit industry, a ``Total`` row, optional ``Note`` lines. Values are converted
-to canonical units (money 100 million yuan, persons 10,000, person-years 10,000, pieces).
+``nbs_industry_<year>.csv`` and ``nbs_science_<year>.csv`` (docs/raw-layouts.md): line 1 title
+with the year, line 2 ``Classification: GB/T 4754-2002`` (or ``-2011``), line 3 the header
+``code,industry,<Indicator> (<unit>),...``, then one row per 2-digit industry and a ``Total``
+row (blank code) checked against the column sums; trailing ``Note:`` lines are ignored.
+Values are converted to canonical units (money: 100 million yuan; persons: 10000 persons;
+person-years: 10000 person-years; patents: pieces). Lands ``industry_stats``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
+import pandas as pd
 
-from analysis.ingest.errors import fail
-from analysis.reference import NBS_CODES
+from analysis.ingest.errors import IngestError
+from analysis.ingest.nbs_codes import CLASSIFICATIONS, NBS_CODES
 
-FILE_PATTERN = re.compile(r"^nbs_(?P<table>industry|science)_(?P<year>\d{4})\.csv$")
-MISSING = {"", "…", "...", "-", "—"}
-TOTAL_TOLERANCE = 0.005
-MONEY = {"100 million yuan": 1.0, "10000 yuan": 1e-4, "yuan": 1e-8}
-#: header text (lower case) -> (indicator key, canonical unit, accepted units -> factor)
-INDICATORS: dict[str, tuple[str, str, dict[str, float]]] = {
-    "main business income": ("main_business_income", "100 million yuan", MONEY),
-    "net fixed assets": ("net_fixed_assets", "100 million yuan", MONEY),
-    "total assets": ("total_assets", "100 million yuan", MONEY),
-    "average employees": (
+FILE_NAME = re.compile(r"^nbs_(?P<table>industry|science)_(?P<year>\d{4})\.csv$", re.IGNORECASE)
+MISSING: frozenset[str] = frozenset({"", "…", "...", "-"})
+TOTAL_LABELS: frozenset[str] = frozenset({"total", "总计", "合计"})
+TOTAL_TOLERANCE = 0.005  # relative to the printed Total
+
+MONEY = "100 million yuan"
+_MONEY_UNITS = {"100 million yuan": 1.0, "10000 yuan": 1e4, "yuan": 1e8}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    header: str
+    table: str  # 'industry' | 'science'
+    unit: str  # canonical
+    divisors: dict[str, float]  # accepted unit (normalised) -> divide by this for canonical
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("main_business_income", "Main Business Income", "industry", MONEY, _MONEY_UNITS),
+    Indicator("net_fixed_assets", "Net Fixed Assets", "industry", MONEY, _MONEY_UNITS),
+    Indicator("total_assets", "Total Assets", "industry", MONEY, _MONEY_UNITS),
+    Indicator(
         "avg_employees",
+        "Average Employees",
+        "industry",
         "10000 persons",
-        {"10000 persons": 1.0, "persons": 1e-4},
+        {"10000 persons": 1.0, "persons": 1e4},
     ),
-    "r&d internal expenditure": ("rd_expenditure", "100 million yuan", MONEY),
-    "r&d personnel full-time equivalent": (
+    Indicator("rd_expenditure", "R&D Internal Expenditure", "science", MONEY, _MONEY_UNITS),
+    Indicator(
         "rd_personnel_fte",
+        "R&D Personnel Full-time Equivalent",
+        "science",
         "10000 person-years",
-        {"10000 person-years": 1.0, "person-years": 1e-4},
+        {"10000 person-years": 1.0, "person-years": 1e4},
     ),
-    "patent applications": ("patent_applications", "pieces", {"pieces": 1.0}),
-}
-HEADER_CELL = re.compile(r"^(?P<name>[^()]+?)\s*(?:\((?P<unit>[^()]*)\))?$")
+    Indicator("patent_applications", "Patent Applications", "science", "pieces", {"pieces": 1.0}),
+)
+_BY_HEADER: dict[str, Indicator] = {" ".join(i.header.lower().split()): i for i in INDICATORS}
+_HEADER_CELL = re.compile(r"^(?P<name>[^()]*?)\s*(?:\((?P<unit>[^()]*)\))?\s*$")
+_CLASSIFICATION = re.compile(r"^\s*classification\s*:\s*GB/T\s*4754\s*-\s*(\d{4})\s*$", re.I)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 
 
-def _unit_key(unit: str) -> str:
-    return re.sub(r"\s+", " ", unit.replace(",", "").strip().lower())
+def normalise_unit(unit: str) -> str:
+    """'10,000 Yuan' -> '10000 yuan'; white space collapsed, thousands separators dropped."""
+    unit = re.sub(r"(?<=\d)[,\s](?=\d{3}(?!\d))", "", unit.strip().lower())
+    return " ".join(unit.split())
 
 
-def read_nbs(path: Path) -> dict[str, pa.Table]:
-    """Read and validate one NBS table into the ``industry_stats`` landing table."""
-    path = Path(path)
-    match = FILE_PATTERN.match(path.name)
-    if not match:
-        raise fail(path, "file name", "does not follow nbs_<industry|science>_<year>.csv")
-    year = int(match["year"])
-    text = path.read_text(encoding="utf-8-sig")
-    if not text.strip():
-        raise fail(path, "", "the file is empty")
-    lines = list(csv.reader(io.StringIO(text)))
-    if len(lines) < 3:
-        raise fail(
-            path, f"line {len(lines) + 1}", "missing header line (title, classification, header)"
+def parse_number(cell: str) -> float | None:
+    """A yearbook number: None for the missing markers, float otherwise, ValueError if text."""
+    value = cell.strip()
+    if value in MISSING:
+        return None
+    if _GROUPED.match(value):
+        value = value.replace(",", "")
+    if not _NUMBER.match(value):
+        raise ValueError(value)
+    return float(value)
+
+
+@dataclass(frozen=True)
+class _Column:
+    number: int  # 1-based CSV column
+    header: str
+    indicator: Indicator
+    source_unit: str
+    divisor: float
+
+
+def _parse_header(path: Path, cells: list[str], line: int, table: str) -> list[_Column]:
+    cells = [c.strip() for c in cells]
+    while cells and not cells[-1]:
+        cells.pop()
+    if [c.lower() for c in cells[:2]] != ["code", "industry"]:
+        raise IngestError.at(
+            path,
+            f"header must start with 'code,industry', found {','.join(cells[:2])!r}",
+            line=line,
+            column=1,
         )
-    title = " ".join(lines[0])
-    found = re.findall(r"\b(?:19|20)\d{2}\b", title)
-    if not found:
-        raise fail(path, "line 1", f"title {title!r} names no year")
-    if int(found[0]) != year:
-        raise fail(path, "line 1", f"title names year {found[0]} but the file name says {year}")
-    cls_match = re.search(r"GB/T\s*4754-(2002|2011)", " ".join(lines[1]))
-    if not cls_match:
-        raise fail(path, "line 2", "no 'Classification: GB/T 4754-2002' or '-2011' line")
-    classification = f"GB/T 4754-{cls_match[1]}"
-    valid = dict(NBS_CODES[classification])
-
-    header = [h.strip() for h in lines[2]]
-    if header[:2] != ["code", "industry"]:
-        raise fail(path, "line 3", f"header must start with 'code,industry', got {header[:2]}")
-    columns = []
-    for j, cell in enumerate(header[2:], start=3):
-        parsed = HEADER_CELL.match(cell)
-        name = parsed["name"].strip().lower() if parsed else cell.lower()
-        if name not in INDICATORS:
-            raise fail(
-                path,
-                f"line 3, column {j}",
-                f"unknown indicator {cell!r}; expected one of {sorted(INDICATORS)}",
-            )
-        key, canonical, units = INDICATORS[name]
-        unit = parsed["unit"] if parsed else None
-        if not unit:
-            raise fail(path, f"line 3, column {j}", f"{cell!r} states no unit in parentheses")
-        if _unit_key(unit) not in units:
-            raise fail(
-                path,
-                f"line 3, column {j}",
-                f"unknown unit {unit!r} for {key}; accepted: {sorted(units)}",
-            )
-        columns.append((key, canonical, unit, units[_unit_key(unit)]))
-
-    records: list[tuple[str, str, list[float]]] = []
-    total: list[float] | None = None
+    columns: list[_Column] = []
     seen: dict[str, int] = {}
-    for k, line in enumerate(lines[3:], start=4):
-        if not line or not any(c.strip() for c in line):
-            continue
-        if line[0].strip().lower().startswith("note"):
-            break
-        code, name = line[0].strip(), (line[1].strip() if len(line) > 1 else "")
-        cells = [c.strip() for c in line[2 : 2 + len(columns)]]
-        if len(cells) < len(columns):
-            raise fail(path, f"line {k}", f"{len(cells)} values, expected {len(columns)}")
-        numbers = []
-        for j, c in enumerate(cells, start=3):
-            if c in MISSING:
-                numbers.append(np.nan)
-                continue
-            try:
-                numbers.append(float(c.replace(",", "")))
-            except ValueError:
-                raise fail(path, f"line {k}, column {j}", f"value {c!r} is not numeric") from None
-        if code == "" and name.lower() == "total":
-            total = numbers
-            continue
-        if code not in valid:
-            raise fail(
-                path, f"line {k}, column 1", f"unknown industry code {code!r} for {classification}"
+    for number, cell in enumerate(cells[2:], start=3):
+        parsed = _HEADER_CELL.match(cell)
+        name = " ".join((parsed["name"] if parsed else cell).lower().split())
+        indicator = _BY_HEADER.get(name)
+        if indicator is None:
+            known = ", ".join(repr(i.header) for i in INDICATORS if i.table == table)
+            raise IngestError.at(
+                path,
+                f"unknown indicator {cell!r} (header cells are '<Indicator> (<unit>)'; "
+                f"the {table} table has {known})",
+                line=line,
+                column=number,
             )
-        if code in seen:
-            raise fail(path, f"line {k}, column 1", f"code {code} repeats line {seen[code]}")
-        seen[code] = k
-        records.append((code, name or valid[code], numbers))
-    if not records:
-        raise fail(path, "", "no industry rows")
-    data = np.array([numbers for _, _, numbers in records])
-    if total is not None:
-        for j in range(len(columns)):
-            expected, got = np.nansum(data[:, j]), total[j]
-            if np.isfinite(got) and abs(expected - got) > TOTAL_TOLERANCE * max(abs(got), 1.0):
-                raise fail(
-                    path,
-                    f"Total row, column {j + 3}",
-                    f"total {got} differs from the sum of the rows {expected:.6g} "
-                    f"by more than {TOTAL_TOLERANCE:.1%}",
-                )
-    n, m = len(records), len(columns)
-    factors = np.array([factor for *_x, factor in columns])
-    return {
-        "industry_stats": pa.table(
-            {
-                "year": pa.array(np.full(n * m, year, np.int32)),
-                "classification": pa.array([classification] * (n * m)),
-                "source_file": pa.array([path.name] * (n * m)),
-                "table_name": pa.array([match["table"]] * (n * m)),
-                "industry_code": pa.array([code for code, _, _ in records for _ in columns]),
-                "industry_name": pa.array([name for _, name, _ in records for _ in columns]),
-                "indicator": pa.array([key for _ in records for key, *_x in columns]),
-                "value": pa.array((data * factors[None, :]).ravel(), from_pandas=True),
-                "unit": pa.array([canonical for _ in records for _k, canonical, *_x in columns]),
-                "source_unit": pa.array([unit for _ in records for _k, _c, unit, _f in columns]),
-            }
+        if indicator.table != table:
+            raise IngestError.at(
+                path,
+                f"indicator {indicator.header!r} belongs to nbs_{indicator.table}_<year>.csv, "
+                f"not to the {table} table",
+                line=line,
+                column=number,
+            )
+        if indicator.key in seen:
+            raise IngestError.at(
+                path,
+                f"indicator {indicator.header!r} repeated "
+                f"(already in column {seen[indicator.key]})",
+                line=line,
+                column=number,
+            )
+        seen[indicator.key] = number
+        accepted = ", ".join(repr(u) for u in indicator.divisors)
+        unit = (parsed["unit"] or "").strip() if parsed else ""
+        if not unit:
+            raise IngestError.at(
+                path,
+                f"missing unit: {cell!r} states no unit in parentheses "
+                f"(accepted for {indicator.key}: {accepted})",
+                line=line,
+                column=number,
+            )
+        divisor = indicator.divisors.get(normalise_unit(unit))
+        if divisor is None:
+            raise IngestError.at(
+                path,
+                f"unknown unit {unit!r} for {indicator.key} (accepted: {accepted})",
+                line=line,
+                column=number,
+            )
+        columns.append(_Column(number, cell, indicator, unit, divisor))
+    if not columns:
+        raise IngestError.at(path, "the header names no indicator column", line=line, column=3)
+    return columns
+
+
+def read_nbs(path: Path | str) -> dict[str, pd.DataFrame]:
+    """Read and validate one NBS CSV table into the ``industry_stats`` landing table."""
+    path = Path(path)
+    match = FILE_NAME.match(path.name)
+    if not match:
+        missing_year = "" if _YEAR.search(path.name) else " (no year in the name)"
+        raise IngestError.at(
+            path,
+            f"does not follow nbs_<industry|science>_<year>.csv{missing_year}",
+            where="file name",
         )
-    }
+    table, year = match["table"].lower(), int(match["year"])
+    raw = path.read_bytes()
+    if not raw:
+        raise IngestError.at(path, "the file is empty (0 bytes)")
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError.at(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    if not content.strip():
+        raise IngestError.at(path, "the file is empty (white space only)")
+
+    reader = csv.reader(io.StringIO(content))
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    for cells in reader:
+        records.append((start, cells))
+        start = reader.line_num + 1
+
+    # line 1: title with the year
+    title = " ".join(c.strip() for c in records[0][1] if c.strip())
+    years = [int(y) for y in _YEAR.findall(title)]
+    if not years:
+        raise IngestError.at(path, f"missing year: the title {title!r} names no year", line=1)
+    if year not in years:
+        raise IngestError.at(
+            path,
+            f"year mismatch: the title names {', '.join(map(str, years))} "
+            f"but the file name says {year}",
+            line=1,
+        )
+    # line 2: classification
+    if len(records) < 2:
+        raise IngestError.at(path, "missing classification line", line=2)
+    line2 = ",".join(records[1][1]).strip().strip(",")
+    found = _CLASSIFICATION.match(line2)
+    classification = f"GB/T 4754-{found[1]}" if found else None
+    if classification not in CLASSIFICATIONS:
+        raise IngestError.at(
+            path,
+            f"expected 'Classification: GB/T 4754-2002' or 'Classification: GB/T 4754-2011', "
+            f"found {line2!r}",
+            line=records[1][0],
+        )
+    valid = NBS_CODES[classification]
+    # line 3: header
+    if len(records) < 3:
+        raise IngestError.at(path, "missing header line 'code,industry,...'", line=3)
+    header_line, header_cells = records[2]
+    columns = _parse_header(path, header_cells, header_line, table)
+    width = 2 + len(columns)
+
+    codes: list[str] = []
+    names: list[str] = []
+    values: list[list[float | None]] = []
+    lines_of: dict[str, int] = {}
+    total: tuple[int, list[float | None]] | None = None
+    for line, cells in records[3:]:
+        cells = [c.strip() for c in cells]
+        if not any(cells):
+            continue
+        if cells[0].lower().startswith("note"):
+            break  # trailing notes
+        if len(cells) > width and any(cells[width:]):
+            first_extra = next(j for j in range(width, len(cells)) if cells[j])
+            raise IngestError.at(
+                path,
+                f"value {cells[first_extra]!r} beyond the {width} columns of the header",
+                line=line,
+                column=first_extra + 1,
+            )
+        cells += [""] * (width - len(cells))
+        code, name = cells[0], cells[1]
+        row: list[float | None] = []
+        for col in columns:
+            cell = cells[col.number - 1]
+            try:
+                row.append(parse_number(cell))
+            except ValueError:
+                raise IngestError.at(
+                    path,
+                    f"value {cell!r} is not numeric (numbers, or '…', '...', '-', blank for "
+                    f"missing)",
+                    line=line,
+                    column=f"{col.number} ({col.header})",
+                ) from None
+        if not code:
+            if name.lower() not in TOTAL_LABELS:
+                raise IngestError.at(
+                    path,
+                    f"industry code missing for {name!r} (only the Total row has a blank code)",
+                    line=line,
+                    column=1,
+                )
+            if total is not None:
+                raise IngestError.at(
+                    path, f"second Total row (the first is on line {total[0]})", line=line
+                )
+            total = (line, row)
+            continue
+        if not re.fullmatch(r"\d{2}", code):
+            raise IngestError.at(
+                path, f"industry code {code!r} is not a 2-digit code", line=line, column=1
+            )
+        if code not in valid:
+            raise IngestError.at(
+                path,
+                f"unknown industry code {code!r} for {classification} (valid: {', '.join(valid)})",
+                line=line,
+                column=1,
+            )
+        if code in lines_of:
+            raise IngestError.at(
+                path,
+                f"duplicated industry code {code!r} (already on line {lines_of[code]})",
+                line=line,
+                column=1,
+            )
+        lines_of[code] = line
+        codes.append(code)
+        names.append(name or valid[code])
+        values.append(row)
+    if not codes:
+        raise IngestError.at(path, "no industry rows below the header", line=header_line + 1)
+    if total is None:
+        raise IngestError.at(
+            path,
+            "no Total row (blank code, industry 'Total'): the column sums cannot be checked",
+            line=max(lines_of.values()) + 1,
+        )
+    _check_total(path, columns, values, total)
+
+    matrix = np.array(
+        [[np.nan if v is None else v for v in row] for row in values], dtype=np.float64
+    )
+    divisors = np.array([c.divisor for c in columns])
+    canonical = matrix / divisors
+    n_rows, n_cols = matrix.shape
+    m = n_rows * n_cols
+    frame = pd.DataFrame(
+        {
+            "year": np.full(m, year, dtype=np.int32),
+            "classification": pd.Series([classification] * m, dtype="str"),
+            "source_file": pd.Series([path.name] * m, dtype="str"),
+            "table_name": pd.Series([table] * m, dtype="str"),
+            "industry_code": pd.Series(np.repeat(codes, n_cols), dtype="str"),
+            "industry_name": pd.Series(np.repeat(names, n_cols), dtype="str"),
+            "indicator": pd.Series([c.indicator.key for c in columns] * n_rows, dtype="str"),
+            "value": canonical.ravel(),
+            "unit": pd.Series([c.indicator.unit for c in columns] * n_rows, dtype="str"),
+            "source_unit": pd.Series([c.source_unit for c in columns] * n_rows, dtype="str"),
+        }
+    )
+    return {"industry_stats": frame}
+
+
+def _check_total(
+    path: Path,
+    columns: list[_Column],
+    values: list[list[float | None]],
+    total: tuple[int, list[float | None]],
+) -> None:
+    line, totals = total
+    for k, col in enumerate(columns):
+        printed = totals[k]
+        if printed is None:
+            continue  # nothing to check against
+        summed = math.fsum(row[k] for row in values if row[k] is not None)
+        if abs(summed - printed) > TOTAL_TOLERANCE * abs(printed) + 1e-9:
+            share = (
+                f"{abs(summed - printed) / abs(printed):.2%}" if printed else "a non-zero amount"
+            )
+            raise IngestError.at(
+                path,
+                f"total mismatch: Total {printed:g} but the industry rows sum to {summed:g} "
+                f"(off by {share}; tolerance {TOTAL_TOLERANCE:.1%})",
+                line=line,
+                column=f"{col.number} ({col.header})",
+            )

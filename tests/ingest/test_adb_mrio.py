@@ -3,145 +3,379 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
-from python_calamine import CalamineWorkbook
 
-from analysis.ingest import IngestError, read_adb_mrio
-from analysis.reference import SECTOR_CODES
-from tests.ingest.edit import edited_xlsx
+from analysis.ingest import IngestError, excel, read_adb_mrio
+from analysis.ingest.adb_mrio import infer_edition, parse_file_name
+from analysis.ingest.errors import cell_name
+from analysis.ingest.schemas import SCHEMAS, to_arrow
+from tests.ingest.conftest import SECTORS, XlError, adb_grid, at, put, write_adb, write_xlsx
+
+G, N, K = 2, 35, 5
+n = G * N
+WIDTH = n + G * K
 
 
 @pytest.fixture(scope="module")
-def good(tiny_raw):
-    return tiny_raw / "adb_mrio" / "ADB-MRIO62-2008_synthetic.xlsx"
+def good(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("adb")
+    path = write_adb(folder, 2018)
+    grid, table = adb_grid(2018)
+    return path, grid, table, read_adb_mrio(path)
 
 
-def test_good_file_lands_every_cell(good):
-    tables = read_adb_mrio(good)
-    flows = tables["flows"].to_pandas()
-    G, N = 3, 35
-    n = G * N
-    assert len(flows) == n * (n + 5 * G)
-    assert set(flows["year"]) == {2008} and set(flows["edition"]) == {"62"}
-    assert set(flows["vintage"]) == {"synthetic"}
-    assert list(dict.fromkeys(flows["row_economy"])) == ["PRC", "USA", "RoW"]
-    # spot-check against the sheet: cell E8 is PRC c1 -> PRC c1, cell F9 PRC c2 -> PRC c2
-    rows = CalamineWorkbook.from_path(str(good)).get_sheet_by_index(0).to_python()
-    first = flows.iloc[0]
-    assert (first["row_sector"], first["col_economy"], first["col_code"]) == ("c1", "PRC", "c1")
-    assert first["value"] == rows[7][4]
-    second_row = flows[(flows.row_economy == "PRC") & (flows.row_sector == "c2")]
-    assert second_row.iloc[1]["value"] == rows[8][5]
-    out = tables["output"].to_pandas()
-    assert len(out) == n and list(out["sector"][:35]) == list(SECTOR_CODES)
-    np.testing.assert_allclose(out["output_row"], out["output_col"], rtol=1e-9)
-    va = tables["value_added"].to_pandas()
-    assert sorted(set(va["row_code"])) == ["r60", "r61", "r62", "r63", "r64", "r65", "r66"]
-
-
-def test_blank_cells_are_zero(good, tmp_path):
-    def blank(ws):
-        ws["F8"] = None
-
-    flows = read_adb_mrio(edited_xlsx(good, tmp_path, blank))["flows"].to_pandas()
-    assert flows.iloc[1]["value"] == 0.0
-
-
-def _refused(path, *fragments):
+def refused(path, *fragments):
     with pytest.raises(IngestError) as info:
         read_adb_mrio(path)
     message = str(info.value)
-    assert path.name in message
+    assert path.name in message, message
     for fragment in fragments:
         assert fragment in message, message
-    return message
+    return info.value
 
 
-def test_text_in_numeric_cell_names_the_cell(good, tmp_path):
-    def corrupt(ws):
-        ws["G12"] = "abc"
-
-    _refused(edited_xlsx(good, tmp_path, corrupt), "cell G12", "'abc' is not numeric")
+# --- good files ----------------------------------------------------------------------------
 
 
-def test_missing_header_row(good, tmp_path):
-    def drop(ws):
-        for cell in ws[7]:
-            cell.value = None
+def test_cell_names():
+    assert cell_name(7, 4) == "E8"
+    assert cell_name(11, 6) == "G12"
+    assert cell_name(0, 25) == "Z1"
+    assert cell_name(0, 26) == "AA1"
+    assert cell_name(2204, 2524) == "CSC2205"
+    assert cell_name(1048575, 16383) == "XFD1048576"
 
-    _refused(edited_xlsx(good, tmp_path, drop), "row 7", "header row with column codes is missing")
+
+def test_schema_and_row_counts(good):
+    _, _, _, tables = good
+    assert set(tables) == {"flows", "value_added", "output"}
+    assert len(tables["flows"]) == n * (n + 5 * G) == 5600
+    assert len(tables["value_added"]) == 7 * WIDTH
+    assert len(tables["output"]) == n
+    for name, frame in tables.items():
+        schema = SCHEMAS["adb_mrio"][name]
+        assert list(frame.columns) == schema.names
+        assert not frame.isna().any().any()
+        arrow = to_arrow("adb_mrio", name, frame)
+        assert arrow.schema.equals(schema)
+        assert frame["year"].dtype == np.int32
+        assert frame["value" if "value" in frame else "output_row"].dtype == np.float64
 
 
-def test_unknown_sector_code_in_header(good, tmp_path):
-    def rename(ws):
-        ws["H7"] = "c99"
+def test_keys_from_file_name(good):
+    _, _, _, tables = good
+    for frame in tables.values():
+        assert set(frame["year"]) == {2018}
+        assert set(frame["edition"]) == {"62"}
+        assert set(frame["vintage"]) == {"test"}
+        assert set(frame["source_file"]) == {"ADB-MRIO62-2018_test.xlsx"}
 
-    _refused(
-        edited_xlsx(good, tmp_path, rename), "cell H7", "unknown or misplaced sector code 'c99'"
+
+def test_flow_values_match_cells(good):
+    _, grid, table, tables = good
+    flows = tables["flows"]
+    # long order: row economy, row sector, then the sheet's column order
+    first = flows.iloc[0]
+    assert (first.row_economy, first.row_sector, first.col_economy, first.col_code) == (
+        "PRC",
+        "c1",
+        "PRC",
+        "c1",
+    )
+    assert first.value == at(grid, "E8")
+    # G12 = PRC c5 (row 12) x PRC c3 (column G)
+    hit = flows[
+        (flows.row_economy == "PRC")
+        & (flows.row_sector == "c5")
+        & (flows.col_economy == "PRC")
+        & (flows.col_code == "c3")
+    ]
+    assert hit.value.tolist() == [at(grid, "G12")]
+    # a RoW -> PRC final-demand cell: row of RoW c10, column of PRC F4
+    r = 7 + 35 + 9
+    c = 4 + n + 3
+    hit = flows[
+        (flows.row_economy == "RoW")
+        & (flows.row_sector == "c10")
+        & (flows.col_economy == "PRC")
+        & (flows.col_code == "F4")
+    ]
+    assert hit.value.tolist() == [grid[r][c]] == [table.F[35 + 9, 3]]
+    Z = flows.value.to_numpy().reshape(n, WIDTH)[:, :n]
+    np.testing.assert_array_equal(Z, table.Z)
+
+
+def test_blank_cell_is_zero(good):
+    _, grid, _, tables = good
+    assert at(grid, "F8") is None
+    flows = tables["flows"]
+    assert flows.value.iloc[1] == 0.0
+    assert (flows.iloc[1].row_sector, flows.iloc[1].col_code) == ("c1", "c2")
+
+
+def test_value_added_and_output(good):
+    _, grid, table, tables = good
+    va = tables["value_added"]
+    assert list(va.row_code.cat.categories) == [f"r6{i}" for i in range(7)]
+    assert va.row_label.iloc[0] == "Total intermediate consumption"
+    assert list(va.col_code.iloc[:WIDTH]) == SECTORS * G + ["F1", "F2", "F3", "F4", "F5"] * G
+    # xlsxwriter stores 16 significant digits: sums of 3-decimal values round-trip to 1e-15
+    np.testing.assert_allclose(va.value.to_numpy().reshape(7, WIDTH), table.below[:7], rtol=1e-14)
+    r63 = va[(va.row_code == "r63") & (va.col_economy == "RoW") & (va.col_code == "F1")]
+    assert r63.value.tolist() == [12.5]
+    out = tables["output"]
+    assert list(out.sector[:35]) == SECTORS and list(out.economy.unique()) == ["PRC", "RoW"]
+    np.testing.assert_allclose(out.output_row, table.total_col[:n], rtol=1e-14)
+    np.testing.assert_allclose(out.output_col, table.below[7, :n], rtol=1e-14)
+    np.testing.assert_allclose(out.output_row, out.output_col, rtol=1e-12)
+
+
+def test_upper_case_row_is_normalised(tmp_path):
+    def upper(grid):
+        for row in grid:
+            for j, v in enumerate(row):
+                if v == "RoW":
+                    row[j] = "ROW"
+
+    flows = read_adb_mrio(write_adb(tmp_path, edit=upper))["flows"]
+    assert set(flows.row_economy) == {"PRC", "RoW"}
+    assert set(flows.col_economy) == {"PRC", "RoW"}
+
+
+def test_edition_inferred_without_edition_in_name(tmp_path):
+    path = write_adb(tmp_path, name="ADB-MRIO-2018_June2023.xlsx")
+    tables = read_adb_mrio(path)
+    assert set(tables["flows"].edition) == {"custom"}
+    assert set(tables["flows"].vintage) == {"June2023"}
+    assert (infer_edition(63), infer_edition(73), infer_edition(5)) == ("62", "72", "custom")
+    assert parse_file_name("ADB-MRIO72-2020_Dec2022.xlsx").edition == "72"
+
+
+def test_rows_below_r69_are_ignored(tmp_path):
+    def notes(grid):
+        grid.append([None, "Source: ADB"] + [None] * (len(grid[0]) - 2))
+        grid.append([None, None, None, "r99", "text"] + [None] * (len(grid[0]) - 5))
+
+    assert len(read_adb_mrio(write_adb(tmp_path, edit=notes))["output"]) == n
+
+
+# --- bad files -----------------------------------------------------------------------------
+
+
+def test_missing_economy_header_row(tmp_path):
+    def drop(grid):
+        grid[5] = [None] * len(grid[5])
+
+    refused(write_adb(tmp_path, edit=drop), "sheet 'ADB MRIO 2018'", "row 6", "header row")
+
+
+def test_missing_column_code_header_row(tmp_path):
+    def drop(grid):
+        grid[6] = [None] * len(grid[6])
+
+    refused(write_adb(tmp_path, edit=drop), "row 7", "header row with column codes is missing")
+
+
+def test_header_rows_shifted_up(tmp_path):
+    def shift(grid):
+        del grid[5]  # the code row moves to row 6, data to row 7
+
+    refused(write_adb(tmp_path, edit=shift), "cell E7", "header row with column codes is missing")
+
+
+def test_unknown_sector_code_in_header(tmp_path):
+    err = refused(
+        write_adb(tmp_path, edit=lambda g: put(g, "H7", "c99")),
+        "cell H7",
+        "unknown sector code 'c99'",
+        "expected 'c4'",
+    )
+    assert err.location == "cell H7" and err.sheet == "ADB MRIO 2018"
+
+
+def test_unknown_sector_code_in_row_labels(tmp_path):
+    refused(
+        write_adb(tmp_path, edit=lambda g: put(g, "D10", "c36")),
+        "cell D10",
+        "unknown sector code 'c36'",
+        "expected 'c3'",
     )
 
 
-def test_unknown_sector_code_in_row_labels(good, tmp_path):
-    def rename(ws):
-        ws["D10"] = "c36"
+def test_sectors_out_of_order(tmp_path):
+    def swap(grid):
+        put(grid, "E7", "c2")
+        put(grid, "F7", "c1")
 
-    _refused(edited_xlsx(good, tmp_path, rename), "cell D10", "'c36'")
-
-
-def test_missing_year(good, tmp_path):
-    def untitle(ws):
-        ws["A1"] = "ADB Multi-Regional Input-Output Table"
-
-    _refused(edited_xlsx(good, tmp_path, untitle), "cell A1", "names no year")
-    no_year = edited_xlsx(good, tmp_path, lambda ws: None, name="ADB-MRIO62_synthetic.xlsx")
-    _refused(no_year, "file name", "year missing")
+    refused(write_adb(tmp_path, edit=swap), "cell E7", "misplaced sector code 'c2'")
 
 
-def test_title_year_differs_from_file_name(good, tmp_path):
-    renamed = edited_xlsx(good, tmp_path, lambda ws: None, name="ADB-MRIO62-2009_synthetic.xlsx")
-    _refused(renamed, "title names year 2008 but the file name says 2009")
+def test_final_demand_code_wrong(tmp_path):
+    col = 4 + n + 7  # RoW F3
+    grid, _ = adb_grid()
+    name = cell_name(6, col)
+
+    def edit(g):
+        g[6][col] = "F6"
+
+    refused(write_adb(tmp_path, edit=edit), f"cell {name}", "'F6'", "expected 'F3'")
+    assert grid[6][col] == "F3"
 
 
-def test_duplicated_economy(good, tmp_path):
-    def duplicate(ws):
-        # the third economy block's header claims to be USA again
-        for col in range(4 + 70 + 1, 4 + 105 + 1):
-            ws.cell(row=6, column=col).value = "USA"
+def test_total_column_missing(tmp_path):
+    def drop(grid):
+        for row in grid:
+            row.pop()
 
-    _refused(edited_xlsx(good, tmp_path, duplicate), "economy 'USA' appears twice")
-
-
-def test_truncated_sheet(good, tmp_path):
-    def truncate(ws):
-        ws.delete_rows(ws.max_row - 3, 4)
-
-    _refused(edited_xlsx(good, tmp_path, truncate), "truncated", "first missing row: r64")
+    refused(write_adb(tmp_path, edit=drop), f"cell {cell_name(6, 4 + WIDTH)}", "'ToT'")
 
 
-def test_empty_files(good, tmp_path):
-    empty = tmp_path / "ADB-MRIO62-2010_synthetic.xlsx"
-    empty.write_bytes(b"")
-    _refused(empty, "empty (0 bytes)")
-
-    def wipe(ws):
-        ws.delete_rows(1, ws.max_row)
-
-    _refused(edited_xlsx(good, tmp_path, wipe, name="ADB-MRIO62-2011_synthetic.xlsx"), "empty")
+def test_text_in_numeric_cell_names_the_cell(tmp_path):
+    err = refused(
+        write_adb(tmp_path, edit=lambda g: put(g, "G12", "abc")),
+        "sheet 'ADB MRIO 2018', cell G12",
+        "value 'abc' is not numeric",
+    )
+    assert str(err).startswith("ADB-MRIO62-2018_test.xlsx, sheet 'ADB MRIO 2018', cell G12: ")
 
 
-def test_row_economy_out_of_order(good, tmp_path):
-    def swap(ws):
-        ws["C8"] = "USA"
+def test_text_in_total_rows_and_tot_column(tmp_path):
+    tot = cell_name(7 + n + 5, 4 + WIDTH)  # ToT of r65
+    refused(write_adb(tmp_path, edit=lambda g: put(g, tot, "n/a")), f"cell {tot}", "'n/a'")
+    refused(
+        write_adb(tmp_path, edit=lambda g: put(g, cell_name(7 + n, 5), "x")),
+        f"cell {cell_name(7 + n, 5)}",
+        "not numeric",
+    )
 
-    _refused(edited_xlsx(good, tmp_path, swap), "cell C8", "row economy 'USA', expected 'PRC'")
+
+def test_boolean_cell_is_not_numeric(tmp_path):
+    refused(write_adb(tmp_path, edit=lambda g: put(g, "J20", True)), "cell J20", "True")
 
 
-def test_accepts_uppercase_row_code(good, tmp_path):
-    def upper(ws):
-        for row in ws.iter_rows(min_row=6, max_row=6 + 1 + 105):
-            for cell in row:
-                if cell.value == "RoW":
-                    cell.value = "ROW"
+@pytest.mark.parametrize("chunk", [1 << 22, 7, 64])
+def test_excel_error_value_is_not_blank(tmp_path, monkeypatch, chunk):
+    # python-calamine reads error cells as '': they must not land as 0
+    monkeypatch.setattr(excel, "_CHUNK", chunk)
 
-    flows = read_adb_mrio(edited_xlsx(good, tmp_path, upper))["flows"].to_pandas()
-    assert "RoW" in set(flows["row_economy"]) and "ROW" not in set(flows["row_economy"])
+    def errors(grid):
+        put(grid, "K15", XlError("#N/A"))
+        put(grid, "AB30", XlError("#DIV/0!"))
+        put(grid, "B2", XlError("#DIV/0!"))  # outside the data block: ignored
+
+    path = write_adb(tmp_path, edit=errors)
+    assert sorted(excel.error_cells(path)) == [(1, 1), (14, 10), (29, 27)]
+    refused(path, "cell K15", "Excel error value")
+
+
+def test_missing_year_in_title(tmp_path):
+    def untitle(grid):
+        grid[0][0] = "ADB Multi-Regional Input-Output Table"
+
+    refused(write_adb(tmp_path, edit=untitle), "cell A1", "missing year", "names no year")
+
+
+def test_missing_year_in_file_name(tmp_path):
+    err = refused(
+        write_adb(tmp_path, name="ADB-MRIO62_test.xlsx"), "file name", "no year in the name"
+    )
+    assert err.location == "file name"
+
+
+def test_year_of_file_name_differs_from_title(tmp_path):
+    path = write_adb(tmp_path, 2018, name="ADB-MRIO62-2019_test.xlsx")
+    refused(path, "cell A1", "year mismatch", "title names 2018", "file name says 2019")
+
+
+def test_duplicated_economy_in_header(tmp_path):
+    def duplicate(grid):
+        for j in range(4 + 35, 4 + 70):
+            grid[5][j] = "PRC"
+
+    refused(
+        write_adb(tmp_path, edit=duplicate),
+        f"cell {cell_name(5, 39)}",  # AN6
+        "duplicated economy 'PRC'",
+        "already starts at cell E6",
+    )
+
+
+def test_duplicated_economy_in_rows(tmp_path):
+    def duplicate(grid):
+        for r in range(7 + 35, 7 + 70):
+            grid[r][2] = "PRC"
+
+    refused(write_adb(tmp_path, edit=duplicate), "cell C43", "duplicated economy 'PRC'")
+
+
+def test_row_economies_in_other_order_than_header(tmp_path):
+    def swap(grid):
+        for r in range(7, 7 + 70):
+            grid[r][2] = "RoW" if grid[r][2] == "PRC" else "PRC"
+
+    refused(write_adb(tmp_path, edit=swap), "cell C8", "row economy 'RoW', expected 'PRC'")
+
+
+def test_three_economies_one_repeated_in_final_demand(tmp_path):
+    def edit(grid):
+        col = 4 + 3 * 35 + 5  # first F column of the second economy
+        for j in range(col, col + 5):
+            grid[5][j] = "PRC"
+
+    path = write_adb(tmp_path, economies=("PRC", "USA", "RoW"), edit=edit)
+    refused(path, f"cell {cell_name(5, 4 + 3 * 35 + 5)}", "final-demand column", "'USA'")
+
+
+def test_truncated_sheet(tmp_path):
+    def truncate(grid):
+        del grid[-4:]  # the note row and r65, r66, r69
+
+    refused(
+        write_adb(tmp_path, edit=truncate),
+        "truncated",
+        f"row {7 + n + 5 + 1}",
+        "3 row(s) missing: r65, r66, r69",
+    )
+
+
+def test_truncated_inside_intermediate_block(tmp_path):
+    def truncate(grid):
+        del grid[7 + 60 :]
+
+    refused(write_adb(tmp_path, edit=truncate), "truncated", "RoW c26 .. r69")
+
+
+def test_total_rows_out_of_order(tmp_path):
+    def swap(grid):
+        r = 7 + n
+        grid[r + 1], grid[r + 2] = grid[r + 2], grid[r + 1]
+
+    refused(
+        write_adb(tmp_path, edit=swap),
+        f"cell D{7 + n + 2}",
+        "row code 'r62', expected 'r61'",
+    )
+
+
+def test_empty_sheet(tmp_path):
+    path = write_xlsx(tmp_path / "ADB-MRIO62-2018_test.xlsx", [], "ADB MRIO 2018")
+    refused(path, "sheet 'ADB MRIO 2018'", "the sheet is empty")
+
+
+def test_zero_byte_file(tmp_path):
+    path = tmp_path / "ADB-MRIO62-2018_test.xlsx"
+    path.write_bytes(b"")
+    refused(path, "the file is empty (0 bytes)")
+
+
+def test_not_a_workbook(tmp_path):
+    path = tmp_path / "ADB-MRIO62-2018_test.xlsx"
+    path.write_text("code,value\n")
+    refused(path, "cannot be read as an xlsx workbook")
+
+
+def test_frames_are_compact(good):
+    flows = good[3]["flows"]
+    assert isinstance(flows.row_economy.dtype, pd.CategoricalDtype)
+    assert flows.memory_usage(deep=True).sum() < 20 * len(flows)

@@ -43,13 +43,13 @@ def test_layout_and_synthetic_label(tiny_raw):
 
 def test_tables_are_balanced_and_productive(tiny_raw):
     tables = read_adb_mrio(tiny_raw / "adb_mrio" / "ADB-MRIO62-2008_synthetic.xlsx")
-    out = tables["output"].to_pandas()
+    out = tables["output"]
     np.testing.assert_allclose(out["output_row"], out["output_col"], rtol=1e-12)
-    flows = tables["flows"].to_pandas()
+    flows = tables["flows"]
     inter = flows[flows["col_code"].str.startswith("c")]
     assert (inter["value"] >= 0).all()
     assert (flows[flows["col_code"].isin(["F1", "F2", "F3", "F4"])]["value"] >= 0).all()
-    va = tables["value_added"].to_pandas()
+    va = tables["value_added"]
     six = va[(va.row_code != "r60") & va.col_code.str.startswith("c")]
     va_sum = six.groupby(["col_economy", "col_code"], sort=False)["value"].sum().to_numpy()
     z_col = inter.groupby(["col_economy", "col_code"], sort=False)["value"].sum().to_numpy()
@@ -95,7 +95,7 @@ def test_nbs_magnitudes_and_classification_break(tiny_raw, tmp_path):
         (tiny_raw / "nbs" / "nbs_industry_2008.csv", "GB/T 4754-2002"),
         (tmp_path / "nbs" / "nbs_industry_2012.csv", "GB/T 4754-2011"),
     ]:
-        frame = read_nbs(path)["industry_stats"].to_pandas()
+        frame = read_nbs(path)["industry_stats"]
         assert set(frame["classification"]) == {cls}
         income = frame[frame.indicator == "main_business_income"].set_index("industry_code")[
             "value"
