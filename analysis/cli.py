@@ -120,7 +120,37 @@ def build(no_ingest: bool, quiet: bool) -> None:
     except (IngestError, BuildError) as exc:
         click.secho(f"build failed: {exc}", fg="red", err=True)
         sys.exit(EXIT_CHECKS_FAILED)
+    if report.quality is not None:
+        click.echo(report.quality.summary())
     click.secho(report.describe(), fg="green")
+
+
+@cli.command()
+def check() -> None:
+    """Run the quality suites (expectations/) on the published warehouse.
+
+    Prints one line per table (checks, passed, failed, warnings), the failures with their
+    table, column, rule and offending rows, writes reports/quality/validation_results.json
+    and the great-expectations Data Docs (reports/quality/data_docs/index.html), and exits
+    1 when a blocking check fails. Warnings (e.g. year-over-year jumps) never fail.
+    """
+    from analysis.publish import quality_gate
+
+    paths = _paths()
+    if not paths.warehouse.exists():
+        click.secho(
+            f"no published warehouse at {paths.warehouse}: run `gvc build`", fg="red", err=True
+        )
+        sys.exit(EXIT_ERROR)
+    report = quality_gate(paths.warehouse, paths, progress=True)
+    click.echo(report.summary())
+    if report.failures("warning"):
+        click.secho("warnings:", fg="yellow")
+        click.echo(report.failures("warning"))
+    if not report.passed:
+        click.secho(report.failures(), fg="red", err=True)
+    click.echo(f"results: {report.results_file}; data docs: {report.docs_index}")
+    sys.exit(EXIT_OK if report.passed else EXIT_CHECKS_FAILED)
 
 
 @cli.command()

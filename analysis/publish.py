@@ -19,6 +19,7 @@ import duckdb
 
 from analysis.config import Paths
 from analysis.dbt_runner import DbtResult, run_dbt
+from analysis.quality import QualityReport, run_checks
 
 
 class BuildError(RuntimeError):
@@ -32,6 +33,7 @@ class BuildReport:
     published: Path
     steps: list[tuple[str, float]] = field(default_factory=list)
     dbt: DbtResult | None = None
+    quality: QualityReport | None = None
 
     def describe(self) -> str:
         timings = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in self.steps)
@@ -53,6 +55,17 @@ def _checkpoint(database: Path) -> None:
     """Fold any write-ahead log into the file so that renaming it moves everything."""
     with duckdb.connect(str(database)) as con:
         con.execute("checkpoint")
+
+
+def quality_gate(database: Path, paths: Paths, progress: bool = False) -> QualityReport:
+    """The great-expectations suites of ``expectations/`` on ``database``."""
+    return run_checks(
+        database,
+        suites_dir=paths.home / "expectations",
+        report_dir=paths.reports / "quality",
+        landing=paths.landing,
+        progress=progress,
+    )
 
 
 def build_warehouse(
@@ -87,6 +100,15 @@ def build_warehouse(
             )
         t0 = time.perf_counter()
         _checkpoint(candidate)
+        report.quality = quality_gate(candidate, paths, progress=progress)
+        report.steps.append(("quality checks", time.perf_counter() - t0))
+        if not report.quality.passed:
+            raise BuildError(
+                "quality checks failed on the candidate warehouse; "
+                f"the published warehouse {paths.warehouse} is unchanged.\n"
+                f"{report.quality.summary()}\n{report.quality.failures()}"
+            )
+        t0 = time.perf_counter()
         os.replace(candidate, paths.warehouse)
         paths.warehouse.with_name(paths.warehouse.name + ".wal").unlink(missing_ok=True)
         report.steps.append(("publish", time.perf_counter() - t0))
