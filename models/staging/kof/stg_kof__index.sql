@@ -15,9 +15,9 @@ renamed as (
         cast(year as integer) as year,
 
         -- attributes
-        cast(country as varchar) as country,
+        cast(country as varchar) as economy_name,
 
-        -- KOF indices, 1-100 (null = not published)
+        -- KOF Globalisation Index, 1-100 (null = not published); df de facto, dj de jure
         cast(kofgi as double) as kofgi,
         cast(kofgidf as double) as kofgidf,
         cast(kofgidj as double) as kofgidj,
