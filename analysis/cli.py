@@ -126,6 +126,57 @@ def build(no_ingest: bool, quiet: bool) -> None:
 
 
 @cli.command()
+@click.option(
+    "--bootstrap-reps",
+    type=int,
+    default=9999,
+    show_default=True,
+    help="Wild bootstrap replications of the re-estimation.",
+)
+@click.option("--no-scenarios", is_flag=True, help="Do not rerun scenarios.yml.")
+@click.option("--verbose", is_flag=True, help="Echo dbt's log lines.")
+def refresh(bootstrap_reps: int, no_scenarios: bool, verbose: bool) -> None:
+    """Rebuild and publish what new or changed raw files affect; log the run.
+
+    Hashes every raw file and compares with the last published refresh; re-ingests only
+    changed sources; builds a candidate from the published warehouse with `dbt build
+    --select source:<changed>+`; runs the quality gate; publishes atomically; re-estimates
+    and reruns the declared scenarios; records the run in refresh_log
+    (warehouse/history.duckdb). With nothing new it does nothing and says so. A lock
+    (warehouse/.refresh.lock) stops two refreshes at once. Schedule it with cron or a
+    systemd timer (README, "Scheduled refresh").
+    """
+    from analysis.ingest import IngestError
+    from analysis.publish import BuildError
+    from analysis.refresh import RefreshLocked
+    from analysis.refresh import refresh as run_refresh
+
+    try:
+        result = run_refresh(
+            _paths(),
+            bootstrap_reps=bootstrap_reps,
+            run_scenarios=not no_scenarios,
+            echo=verbose,
+            progress=True,
+        )
+    except RefreshLocked as exc:
+        click.secho(str(exc), fg="red", err=True)
+        sys.exit(EXIT_ERROR)
+    except (IngestError, BuildError) as exc:
+        click.secho(f"refresh failed: {exc}", fg="red", err=True)
+        sys.exit(EXIT_CHECKS_FAILED)
+    if result.status == "nothing new":
+        click.echo(f"nothing new: no new or changed raw files ({result.seconds:.1f}s)")
+    else:
+        click.secho(
+            f"published: changed sources {', '.join(result.changed)}; "
+            f"{result.models_rebuilt} models rebuilt; checks {result.checks}; "
+            f"{result.seconds:.1f}s",
+            fg="green",
+        )
+
+
+@cli.command()
 def check() -> None:
     """Run the quality suites (expectations/) on the published warehouse.
 

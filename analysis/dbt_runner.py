@@ -48,6 +48,7 @@ class DbtResult:
     failures: list[NodeFailure]
     elapsed: float
     output: str
+    node_ids: list[str] = field(default_factory=list)
 
     @property
     def success(self) -> bool:
@@ -102,6 +103,7 @@ def run_dbt(
         "--log-path",
         str(logs),
     ]
+    (target / "run_results.json").unlink(missing_ok=True)  # never read a previous run's
     proc = subprocess.Popen(
         [dbt_executable(), *command],
         cwd=paths.home,
@@ -118,13 +120,15 @@ def run_dbt(
             sys.stdout.write(line)
             sys.stdout.flush()
     returncode = proc.wait()
-    nodes, failures, elapsed = _read_run_results(target / "run_results.json", database)
-    return DbtResult(args, returncode, nodes, failures, elapsed, "".join(captured))
+    nodes, failures, elapsed, ids = _read_run_results(target / "run_results.json", database)
+    return DbtResult(args, returncode, nodes, failures, elapsed, "".join(captured), ids)
 
 
-def _read_run_results(path: Path, database: Path) -> tuple[int, list[NodeFailure], float]:
+def _read_run_results(
+    path: Path, database: Path
+) -> tuple[int, list[NodeFailure], float, list[str]]:
     if not path.exists():
-        return 0, [], 0.0
+        return 0, [], 0.0, []
     data = json.loads(path.read_text())
     failures = [
         NodeFailure(
@@ -141,7 +145,8 @@ def _read_run_results(path: Path, database: Path) -> tuple[int, list[NodeFailure
         sql = compiled.get(failure.unique_id)
         if failure.unique_id.startswith("test.") and sql and database.exists():
             failure.offending_rows = _offending_rows(database, sql)
-    return len(data.get("results", [])), failures, float(data.get("elapsed_time", 0.0))
+    ids = [r["unique_id"] for r in data.get("results", [])]
+    return len(ids), failures, float(data.get("elapsed_time", 0.0)), ids
 
 
 def _compiled_sql(target: Path) -> dict[str, str]:

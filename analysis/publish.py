@@ -10,6 +10,7 @@ warehouse (and the previous landing) untouched and queryable.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -68,29 +69,66 @@ def quality_gate(database: Path, paths: Paths, progress: bool = False) -> Qualit
     )
 
 
+def remove_stale_candidates(paths: Paths) -> list[Path]:
+    """Delete candidates left by builds that were killed (their process no longer runs)."""
+    removed = []
+    for path in paths.warehouse_dir.glob(".candidate-*.duckdb"):
+        try:
+            pid = int(path.name.split("-")[1])
+        except (IndexError, ValueError):
+            continue
+        if pid != os.getpid() and not _running(pid):
+            remove_database(path)
+            removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def build_warehouse(
     paths: Paths | None = None,
     *,
     ingest: bool = True,
+    sources: list[str] | None = None,
+    select: list[str] | None = None,
+    base: Path | None = None,
     echo: bool = True,
     progress: bool = False,
 ) -> BuildReport:
-    """Run ingest -> ``dbt build`` on a candidate -> publish. Raise BuildError on failure."""
+    """Run ingest -> ``dbt build`` on a candidate -> checks -> publish; BuildError on failure.
+
+    ``sources`` limits the ingest to those sources; ``base`` starts the candidate as a copy of
+    that warehouse file and ``select`` limits ``dbt build`` to those nodes (a refresh rebuilds
+    only what depends on changed sources). The quality gate always runs on the whole
+    candidate.
+    """
     paths = paths or Paths.from_env()
     paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_candidates(paths)
     report = BuildReport(published=paths.warehouse)
 
     if ingest:
         from analysis.ingest import ingest_all
 
         t0 = time.perf_counter()
-        ingest_all(paths.raw, paths.landing, progress=progress)
+        ingest_all(paths.raw, paths.landing, sources, progress=progress)
         report.steps.append(("ingest", time.perf_counter() - t0))
 
     candidate = candidate_path(paths)
     try:
         t0 = time.perf_counter()
-        result = run_dbt(["build"], paths=paths, database=candidate, echo=echo)
+        if base is not None:
+            shutil.copyfile(base, candidate)
+        args = ["build", *(["--select", *select] if select else [])]
+        result = run_dbt(args, paths=paths, database=candidate, echo=echo)
         report.dbt = result
         report.steps.append(("dbt build", time.perf_counter() - t0))
         if not result.success:
