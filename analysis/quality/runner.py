@@ -224,6 +224,7 @@ def run_checks(
                     )
                 bar.advance(task)
             tables = list(by_table.values())
+    context.build_data_docs(site_names=["quality"])
     report = QualityReport(tables, time.perf_counter() - t0, synthetic)
     report.results_file = report_dir / "validation_results.json"
     report.results_file.write_text(

@@ -1,0 +1,188 @@
+"""Scheduled refresh: new year picked up, idempotent, lock, concurrent readers, kill points,
+reproducible marts. Uses a tiny fixture (PRC, USA, RoW; 2007-2009) through `gvc refresh`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from analysis.panel.data import fingerprint
+from analysis.refresh import RefreshLock, RefreshLocked
+from analysis.sample import write_sample
+
+BIN = Path(sys.executable).parent
+MARTS = ("mart_icc_ics", "fct_gvc_participation", "mart_resilience")
+
+
+def env_for(root: Path, repo_root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        GVC_HOME=str(repo_root),
+        GVC_RAW=str(root / "raw"),
+        GVC_LANDING=str(root / "landing"),
+        GVC_WAREHOUSE=str(root / "wh" / "gvc.duckdb"),
+        GVC_HISTORY=str(root / "wh" / "history.duckdb"),
+        GVC_REPORTS=str(root / "reports"),
+    )
+    return env
+
+
+def refresh(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "gvc"), "refresh", "--bootstrap-reps", "0", "--no-scenarios"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def mart_fingerprints(warehouse: Path) -> dict[str, str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        out = {}
+        for table in MARTS:
+            frame = con.execute(f"select * from {table}").df()
+            keys = [c for c in ("edition", "economy", "sector", "year") if c in frame]
+            out[table] = fingerprint(frame.sort_values(keys).reset_index(drop=True))
+        return out
+
+
+def log_rows(root: Path) -> list[tuple]:
+    with duckdb.connect(str(root / "wh" / "history.duckdb"), read_only=True) as con:
+        return con.execute(
+            "select status, changed_sources from refresh_log order by started"
+        ).fetchall()
+
+
+@pytest.fixture(scope="module")
+def tiny_three_years(tmp_path_factory) -> Path:
+    raw = tmp_path_factory.mktemp("raw3")
+    write_sample(raw, size="tiny", years=[2007, 2008, 2009])
+    return raw
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory, tiny_three_years, repo_root) -> Path:
+    """A root with one published refresh of the three-year fixture."""
+    root = tmp_path_factory.mktemp("refreshed")
+    shutil.copytree(tiny_three_years, root / "raw")
+    assert refresh(env_for(root, repo_root)).returncode == 0
+    return root
+
+
+@pytest.fixture
+def fresh(tmp_path, tiny_three_years, repo_root):
+    shutil.copytree(tiny_three_years, tmp_path / "raw")
+    return tmp_path, env_for(tmp_path, repo_root)
+
+
+@pytest.fixture
+def published(refreshed, tmp_path, repo_root):
+    """A private copy of the refreshed root (raw, landing, warehouse, history)."""
+    root = tmp_path / "copy"
+    shutil.copytree(refreshed, root)
+    return root, env_for(root, repo_root)
+
+
+def test_new_year_is_added_and_second_run_does_nothing(published):
+    root, env = published
+    with duckdb.connect(str(root / "wh" / "gvc.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from mart_icc_ics").fetchone()[0] == 28
+    write_sample(root / "raw", size="tiny", years=[2010])
+    added = refresh(env)
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert "changed sources adb_mrio, nbs" in added.stdout  # the KOF file is byte-identical
+    with duckdb.connect(str(root / "wh" / "gvc.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*), max(year) from mart_icc_ics").fetchone() == (42, 2010)
+    with duckdb.connect(str(root / "wh" / "history.duckdb"), read_only=True) as con:
+        runs = con.execute("select count(distinct run_id) from estimates_history").fetchone()[0]
+        assert runs == 2
+    again = refresh(env)
+    assert again.returncode == 0 and "nothing new" in again.stdout
+    assert [r[0] for r in log_rows(root)] == ["published", "published", "nothing new"]
+    assert log_rows(root)[1][1] == "adb_mrio,nbs"
+
+
+def test_identical_refreshes_give_identical_marts(fresh, refreshed):
+    root, env = fresh  # the same raw files refreshed again, from nothing
+    result = refresh(env)
+    assert result.returncode == 0, result.stderr
+    assert mart_fingerprints(root / "wh" / "gvc.duckdb") == mart_fingerprints(
+        refreshed / "wh" / "gvc.duckdb"
+    )
+
+
+def test_lock_stops_a_second_refresh(fresh):
+    root, env = fresh
+    (root / "wh").mkdir()
+    with RefreshLock(root / "wh" / ".refresh.lock"):
+        blocked = refresh(env)
+        assert blocked.returncode == 2
+        assert "another refresh is running (pid" in blocked.stderr
+        with pytest.raises(RefreshLocked):
+            RefreshLock(root / "wh" / ".refresh.lock").__enter__()
+
+
+def test_readers_never_see_errors_or_partial_tables_during_refresh(published):
+    root, env = published
+    write_sample(root / "raw", size="tiny", years=[2010])
+    warehouse = root / "wh" / "gvc.duckdb"
+    seen, errors, stop = set(), [], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                with duckdb.connect(str(warehouse), read_only=True) as con:
+                    n, years = con.execute(
+                        "select count(*), count(distinct year) from mart_icc_ics"
+                    ).fetchone()
+                seen.add((n, years))
+            except Exception as exc:  # any error is a failure of the publication design
+                errors.append(repr(exc))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        result = refresh(env)
+    finally:
+        stop.set()
+        thread.join()
+    assert result.returncode == 0, result.stderr
+    assert not errors, errors[:3]
+    assert seen <= {(28, 2), (42, 3)} and (42, 3) in seen  # old or new, never partial
+
+
+@pytest.mark.parametrize("delay", [0.5, 2.0, 4.0, 7.0, 10.0])
+def test_killed_refresh_leaves_last_warehouse_and_next_one_completes(published, delay):
+    root, env = published
+    warehouse = root / "wh" / "gvc.duckdb"
+    before = mart_fingerprints(warehouse)
+    write_sample(root / "raw", size="tiny", years=[2010])
+    proc = subprocess.Popen(
+        [str(BIN / "gvc"), "refresh", "--bootstrap-reps", "0", "--no-scenarios"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGKILL)  # the refresh and its dbt child
+    proc.wait()
+    after_kill = mart_fingerprints(warehouse)  # opens fine: the published file is whole
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        n = con.execute("select count(*) from mart_icc_ics").fetchone()[0]
+    assert (after_kill == before and n == 28) or n == 42
+    done = refresh(env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from mart_icc_ics").fetchone()[0] == 42
+    assert not list((root / "wh").glob(".candidate-*"))
