@@ -177,6 +177,41 @@ def refresh(bootstrap_reps: int, no_scenarios: bool, verbose: bool) -> None:
 
 
 @cli.command()
+def docs() -> None:
+    """Generate the dbt documentation site (static HTML) of the published warehouse.
+
+    Runs `dbt docs generate --static` against a copy of warehouse/gvc.duckdb (the published
+    file is never opened for writing) and writes reports/docs/static_index.html, a single
+    self-contained page with every model, column description, test and the lineage graph.
+    """
+    import shutil
+    import tempfile
+
+    from analysis.dbt_runner import run_dbt
+
+    paths = _paths()
+    if not paths.warehouse.exists():
+        click.secho(
+            f"no published warehouse at {paths.warehouse}: run `gvc build`", fg="red", err=True
+        )
+        sys.exit(EXIT_ERROR)
+    out = paths.reports / "docs"
+    with tempfile.TemporaryDirectory(dir=paths.warehouse_dir) as tmp:
+        copy = Path(tmp) / "docs.duckdb"
+        shutil.copyfile(paths.warehouse, copy)
+        result = run_dbt(["docs", "generate", "--static"], paths=paths, database=copy, echo=False)
+        target = copy.parent / ".dbt" / "target"
+        if result.returncode != 0 or not (target / "static_index.html").exists():
+            click.secho(f"dbt docs generate failed:\n{result.output[-3000:]}", fg="red", err=True)
+            sys.exit(EXIT_ERROR)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in ("static_index.html", "index.html", "manifest.json", "catalog.json"):
+            if (target / name).exists():
+                shutil.copyfile(target / name, out / name)
+    click.echo(f"documentation: {out / 'static_index.html'} (open it in a browser)")
+
+
+@cli.command()
 def check() -> None:
     """Run the quality suites (expectations/) on the published warehouse.
 

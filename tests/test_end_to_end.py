@@ -226,3 +226,17 @@ def test_sql_reads_and_exports(built, tmp_path):
     assert shown.returncode == 0 and "n" in shown.stdout
     blocked = gvc("sql", "select * from read_csv('/etc/hostname')", env=env)
     assert blocked.returncode == 2 and "disabled" in blocked.stderr
+
+
+def test_check_and_docs_on_the_published_warehouse(built, tmp_path):
+    _, env = built
+    env = {**env, "GVC_REPORTS": str(tmp_path / "reports")}
+    check = gvc("check", env=env)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "mart_icc_ics" in check.stdout and "quality gate PASSED" in check.stdout
+    assert (tmp_path / "reports" / "quality" / "data_docs" / "index.html").exists()
+    assert (tmp_path / "reports" / "quality" / "validation_results.json").exists()
+    docs = gvc("docs", env=env)
+    assert docs.returncode == 0, docs.stdout + docs.stderr
+    page = (tmp_path / "reports" / "docs" / "static_index.html").read_text()
+    assert "mart_icc_ics" in page and "gvcpt_f" in page
