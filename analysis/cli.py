@@ -310,8 +310,12 @@ def report(number: int) -> None:
         click.secho(f"{table} does not exist: run `gvc estimate` first", fg="red", err=True)
         sys.exit(EXIT_ERROR)
     click.echo(table.read_text(encoding="utf-8"))
-    files = sorted(p.relative_to(paths.reports) for p in paths.reports.rglob("*") if p.is_file())
-    click.echo(f"reports in {paths.reports}: " + ", ".join(map(str, files)))
+    for folder in ("tables", "figures"):
+        files = sorted(p.name for p in (paths.reports / folder).glob("*") if p.is_file())
+        click.echo(f"{paths.reports / folder}: {', '.join(files)}")
+    quality = paths.reports / "quality" / "data_docs" / "index.html"
+    if quality.exists():
+        click.echo(f"quality report: {quality}")
 
 
 @cli.command()
