@@ -16,28 +16,35 @@ from analysis.panel.spec import LABELS
 
 
 def coefficient_plot(fits: list[PanelFit], path: Path, synthetic: bool) -> Path:
-    """Point estimates and 95 % intervals (t(G-1)) of each model's first identified regressor."""
-    rows = []
+    """Estimates and 95 % intervals (t(G-1)) of each model's regressor of interest.
+
+    Two panels with their own scales: the identified exposure designs (industry and year
+    effects; standardised regressor) and the industry-trend designs (national index level).
+    """
+    groups: dict[str, list[tuple[str, float, float]]] = {"twoway": [], "trend": []}
     for f in fits:
-        term = next((t for t in f.regressors if t not in f.absorbed), None)
-        if term is None or term in ("size", "rd", "kl"):
+        term = f.regressors[0]
+        if term in f.absorbed or f.effects not in groups:
             continue
         half = stats.t.ppf(0.975, f.df_inference) * f.std_errors[term]
-        rows.append(
-            (
-                f"{LABELS.get(f.dependent, f.dependent)}: {LABELS.get(term, term)} [{f.effects}]",
-                f.params[term],
-                half,
-            )
-        )
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(rows) + 1.5))
-    for k, (_label, b, half) in enumerate(rows):
-        ax.errorbar(b, k, xerr=half, fmt="o", color="tab:blue", capsize=3)
-    ax.axvline(0, color="grey", lw=0.8)
-    ax.set_yticks(range(len(rows)), [r[0] for r in rows])
-    ax.invert_yaxis()
-    ax.set_xlabel("coefficient, 95 % interval (clustered by industry, t(G-1))")
-    ax.set_title("Anti-globalisation coefficients" + (" - SYNTHETIC SAMPLE" if synthetic else ""))
+        label = f"{LABELS.get(f.dependent, f.dependent)}: {LABELS.get(term, term)}"
+        groups[f.effects].append((label, f.params[term], half))
+    titles = {
+        "twoway": "industry + year FE (exposure design)",
+        "trend": "industry FE + linear trend (national index)",
+    }
+    panels = [(k, rows) for k, rows in groups.items() if rows]
+    height = 0.45 * max(len(rows) for _, rows in panels) + 1.8
+    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), height), squeeze=False)
+    for ax, (key, rows) in zip(axes[0], panels, strict=True):
+        for k, (_label, b, half) in enumerate(rows):
+            ax.errorbar(b, k, xerr=half, fmt="o", color="tab:blue", capsize=3)
+        ax.axvline(0, color="grey", lw=0.8)
+        ax.set_yticks(range(len(rows)), [r[0] for r in rows])
+        ax.invert_yaxis()
+        ax.set_title(titles[key], fontsize=10)
+        ax.set_xlabel("coefficient, 95 % interval (clustered, t(G-1))")
+    fig.suptitle("Anti-globalisation coefficients" + (" - SYNTHETIC SAMPLE" if synthetic else ""))
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
