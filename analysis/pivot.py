@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-SECTORS: tuple[str, ...] = tuple(f"c{i}" for i in range(1, 36))
-FD_CODES: tuple[str, ...] = ("F1", "F2", "F3", "F4", "F5")
+from analysis.reference import FD_CODES
+from analysis.reference import SECTOR_CODES as SECTORS
 
 
 class PivotError(ValueError):
@@ -101,3 +101,17 @@ def _label(flat: int, width: int, economies, sectors, uses) -> str:
         g_col, k = divmod(col - n, K)
         use = uses[N + k]
     return f"({economies[g_row]} {sectors[i]} -> {economies[g_col]} {use})"
+
+
+def io_table_from_staged(cells: dict[str, np.ndarray], rank: dict[str, int], year: int):
+    """``IOTable`` from one (edition, year) of ``stg_adb_mrio__flows`` fetched as numpy arrays
+    (``from_economy, from_sector, to_economy, to_use, flow_usd_mn``), economies in ADB order."""
+    return io_table_from_long(
+        cells["from_economy"],
+        cells["from_sector"],
+        cells["to_economy"],
+        cells["to_use"],
+        cells["flow_usd_mn"],
+        economies=order_economies(cells["from_economy"].tolist(), rank),
+        year=year,
+    )

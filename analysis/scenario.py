@@ -31,7 +31,7 @@ import yaml
 from analysis.history import append_rows
 from analysis.mrio import LeontiefSolver
 from analysis.mrio.scenarios import METHODS, run_scenario, target_mask
-from analysis.pivot import io_table_from_long, order_economies
+from analysis.pivot import io_table_from_staged
 from analysis.reference import MANUFACTURING
 
 DDL = """
@@ -129,16 +129,7 @@ def table_from_warehouse(warehouse: Path, edition: str, year: int):
         ).fetchnumpy()
     if len(cells["from_economy"]) == 0:
         raise ScenarioError(f"no edition-{edition} MRIO table for {year} in {warehouse}")
-    economies = order_economies(cells["from_economy"].tolist(), rank)
-    return io_table_from_long(
-        cells["from_economy"],
-        cells["from_sector"],
-        cells["to_economy"],
-        cells["to_use"],
-        cells["flow_usd_mn"],
-        economies=economies,
-        year=year,
-    )
+    return io_table_from_staged(cells, rank, year)
 
 
 def run_scenarios(

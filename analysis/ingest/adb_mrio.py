@@ -20,22 +20,13 @@ import pandas as pd
 
 from analysis.ingest.errors import IngestError, cell_name
 from analysis.ingest.excel import is_blank, numeric_block, read_first_sheet, text
+from analysis.reference import ADB_TOTAL_ROWS, FD_CODES, ROW, SECTOR_CODES
 
-SECTORS: tuple[str, ...] = tuple(f"c{i}" for i in range(1, 36))
-FD_CODES: tuple[str, ...] = ("F1", "F2", "F3", "F4", "F5")
+SECTORS: tuple[str, ...] = SECTOR_CODES
 #: Rows below the intermediate block, in order: (code, label).
-TOTAL_ROWS: tuple[tuple[str, str], ...] = (
-    ("r60", "Total intermediate consumption"),
-    ("r61", "Taxes less subsidies on products"),
-    ("r62", "Cif/fob adjustments on exports"),
-    ("r63", "Direct purchases abroad by residents"),
-    ("r64", "Purchases on the domestic territory by non-residents"),
-    ("r65", "Value added at basic prices"),
-    ("r66", "International transport margins"),
-    ("r69", "Total output"),
-)
+TOTAL_ROWS: tuple[tuple[str, str], ...] = ADB_TOTAL_ROWS
 TOTAL_COLUMN = "ToT"
-REST_OF_WORLD = "RoW"
+REST_OF_WORLD = ROW
 #: Edition inferred from the number of economies when the file name has none.
 EDITIONS: dict[int, str] = {63: "62", 73: "72"}
 

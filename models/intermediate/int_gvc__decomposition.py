@@ -16,7 +16,7 @@ from analysis.mrio import (
     gvc_indicators,
     resilience_indicators,
 )
-from analysis.pivot import io_table_from_long, order_economies
+from analysis.pivot import io_table_from_staged
 
 
 def exposures(shares, groups, regions):
@@ -47,16 +47,7 @@ def model(dbt, session):
     parts = []
     for edition, vintage, year in tables.fetchall():
         cells = flows.filter(f"edition = '{edition}' and year = {int(year)}").fetchnumpy()
-        economies = order_economies(cells["from_economy"].tolist(), rank)
-        table = io_table_from_long(
-            cells["from_economy"],
-            cells["from_sector"],
-            cells["to_economy"],
-            cells["to_use"],
-            cells["flow_usd_mn"],
-            economies=economies,
-            year=int(year),
-        )
+        table = io_table_from_staged(cells, rank, int(year))
         solver = LeontiefSolver(table)
         keys = ["economy", "sector"]
         frame = gvc_indicators(table, solver).merge(
