@@ -254,8 +254,16 @@ def check() -> None:
     show_default=True,
     help="Wild cluster bootstrap replications (Webb weights); 0 skips the bootstrap.",
 )
+@click.option(
+    "--exposure",
+    type=click.Choice(["backward", "forward", "export"]),
+    default="backward",
+    show_default=True,
+    help="Share s_i of the identified regressor s_i x z(Anti_global): the sector's 2007 "
+    "backward or forward GVC participation, or its export intensity.",
+)
 @click.option("--seed", type=int, default=20240607, show_default=True, help="Bootstrap seed.")
-def estimate(cov: str, bootstrap_reps: int, seed: int) -> None:
+def estimate(cov: str, bootstrap_reps: int, exposure: str, seed: int) -> None:
     """Estimate Tables 1-4 on mart_icc_ics; write tables, figures, estimates history.
 
     Reads the published warehouse read-only. Prints the identification diagnosis (a
@@ -273,6 +281,7 @@ def estimate(cov: str, bootstrap_reps: int, seed: int) -> None:
             paths.reports,
             paths.history,
             cov=cov,
+            exposure=exposure,
             bootstrap_reps=bootstrap_reps,
             seed=seed,
             progress=True,

@@ -240,3 +240,16 @@ def test_check_and_docs_on_the_published_warehouse(built, tmp_path):
     assert docs.returncode == 0, docs.stdout + docs.stderr
     page = (tmp_path / "reports" / "docs" / "static_index.html").read_text()
     assert "mart_icc_ics" in page and "gvcpt_f" in page
+
+
+def test_estimate_exposure_option_switches_the_identified_share(built, tmp_path):
+    root, env = built
+    env = {
+        **env,
+        "GVC_REPORTS": str(tmp_path / "reports"),
+        "GVC_HISTORY": str(tmp_path / "history.duckdb"),
+    }
+    result = gvc("estimate", "--exposure", "forward", "--bootstrap-reps", "0", env=env)
+    assert result.returncode == 0, result.stderr
+    table3 = (tmp_path / "reports" / "tables" / "table3.md").read_text()
+    assert "L.Exposure, forward share" in table3

@@ -41,6 +41,7 @@ def estimate_all(
     history: Path,
     *,
     cov: str = "clustered",
+    exposure: str = "backward",
     bootstrap_reps: int = 9999,
     seed: int = 20240607,
     progress: bool = False,
@@ -49,7 +50,7 @@ def estimate_all(
     frame = load_mart(warehouse)
     synthetic = is_synthetic(frame)
     run = EstimationRun(uuid.uuid4().hex[:12], fingerprint(frame), synthetic, {}, [])
-    specs = table_specs()
+    specs = table_specs(exposure)
     total = sum(len(v) for v in specs.values())
     with Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task("estimating", total=total)

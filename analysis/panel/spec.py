@@ -24,6 +24,8 @@ LABELS: dict[str, str] = {
     "exposure_lag1": "L.Exposure",
     "exposure_fwd": "Exposure, forward share",
     "exposure_export": "Exposure, export share",
+    "exposure_fwd_lag1": "L.Exposure, forward share",
+    "exposure_export_lag1": "L.Exposure, export share",
     "size": "Size",
     "rd": "R&D",
     "kl": "K/L",
@@ -48,9 +50,17 @@ class Spec:
         return self.regressors[0]
 
 
-def _designs(dependent: str, lag: bool) -> list[Spec]:
+#: ``--exposure`` choice -> the mart column holding s_i x z(anti_global_t).
+EXPOSURES: dict[str, str] = {
+    "backward": "exposure",
+    "forward": "exposure_fwd",
+    "export": "exposure_export",
+}
+
+
+def _designs(dependent: str, lag: bool, exposure: str) -> list[Spec]:
     ag = "anti_global_lag1" if lag else "anti_global"
-    ex = "exposure_lag1" if lag else "exposure"
+    ex = f"{exposure}_lag1" if lag else exposure
     return [
         Spec(f"{dependent}:paper", dependent, (ag, *CONTROLS), "twoway", "paper (two-way FE)"),
         Spec(
@@ -60,10 +70,16 @@ def _designs(dependent: str, lag: bool) -> list[Spec]:
     ]
 
 
-def table_specs() -> dict[str, list[Spec]]:
-    """Specifications of Tables 2 (baseline), 3 (lagged) and 4 (mechanisms)."""
+def table_specs(exposure: str = "backward") -> dict[str, list[Spec]]:
+    """Specifications of Tables 2 (baseline), 3 (lagged) and 4 (mechanisms).
+
+    ``exposure`` chooses the share s_i of the identified design: the sector's 2007 backward
+    GVC participation (default, ARCHITECTURE decision 6: how much of its final output
+    relies on imported value added), forward participation, or export intensity.
+    """
+    column = EXPOSURES[exposure]
     return {
-        "table2": [s for y in OUTCOMES for s in _designs(y, lag=False)],
-        "table3": [s for y in OUTCOMES for s in _designs(y, lag=True)],
-        "table4": [s for m in MECHANISMS for s in _designs(m, lag=False)[:2]],
+        "table2": [s for y in OUTCOMES for s in _designs(y, False, column)],
+        "table3": [s for y in OUTCOMES for s in _designs(y, True, column)],
+        "table4": [s for m in MECHANISMS for s in _designs(m, False, column)[:2]],
     }

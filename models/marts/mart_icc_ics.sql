@@ -153,7 +153,10 @@ panel as (
         base_year.base_gvcpt_b * kof_standardised.anti_global_z as exposure,
         base_year.base_gvcpt_b * kof_standardised.anti_global_lag1_z as exposure_lag1,
         base_year.base_gvcpt_f * kof_standardised.anti_global_z as exposure_fwd,
+        base_year.base_gvcpt_f * kof_standardised.anti_global_lag1_z as exposure_fwd_lag1,
         base_year.base_export_intensity * kof_standardised.anti_global_z as exposure_export,
+        base_year.base_export_intensity * kof_standardised.anti_global_lag1_z
+            as exposure_export_lag1,
 
         -- controls (NBS, aggregated to ADB sectors before ratios and logs)
         ln(nbs_growth.main_business_income) as size,
