@@ -55,6 +55,7 @@ def trend_figure(frame: pd.DataFrame, path: Path, synthetic: bool) -> Path:
     """ICC and ICS by sector over the panel years (one line per sector)."""
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharex=True)
     for ax, column in zip(axes, ("icc", "ics"), strict=True):
+        ax.set_prop_cycle(color=plt.cm.tab20.colors)  # 14 sectors, 14 distinct colours
         for sector, part in frame.groupby("sector", sort=False):
             ax.plot(part["year"], part[column], lw=1.2, label=sector)
         ax.set_title(LABELS[column] + " by sector" + (" (synthetic)" if synthetic else ""))
