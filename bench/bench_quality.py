@@ -28,14 +28,14 @@ from great_expectations.expectations.expectation_configuration import (
 SUITE = Path(__file__).resolve().parents[1] / "expectations" / "stg_adb_mrio__flows.json"
 
 
-def suite(context, name: str, pandas_only: bool):
+def suite(context, name: str):
+    """The flows suite; its structured row conditions apply to pandas and SQL alike."""
     spec = json.loads(SUITE.read_text())
     s = gx.ExpectationSuite(name=name)
     for exp in spec["expectations"]:
-        kwargs = dict(exp["kwargs"])
-        if not pandas_only and "row_condition" in kwargs:
-            continue  # the pandas row-condition syntax does not apply to SQL
-        s.add_expectation_configuration(ExpectationConfiguration(type=exp["type"], kwargs=kwargs))
+        s.add_expectation_configuration(
+            ExpectationConfiguration(type=exp["type"], kwargs=dict(exp["kwargs"]))
+        )
     return context.suites.add(s), spec["query"]
 
 
@@ -46,7 +46,7 @@ def main() -> None:
     args = parser.parse_args()
     context = gx.get_context(mode="ephemeral")
 
-    pandas_suite, query = suite(context, "pandas", True)
+    pandas_suite, query = suite(context, "pandas")
     sql = query.replace("{year}", str(args.year))
     t0 = time.perf_counter()
     with duckdb.connect(args.warehouse, read_only=True) as con:
@@ -68,7 +68,7 @@ def main() -> None:
     except ImportError:
         print("SQL path: duckdb-engine not installed (pip install duckdb-engine to measure)")
         return
-    sql_suite, _ = suite(context, "sql", False)
+    sql_suite, _ = suite(context, "sql")
     source = context.data_sources.add_sql(
         "sql", connection_string=f"duckdb:///{args.warehouse}?access_mode=read_only"
     )

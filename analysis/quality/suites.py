@@ -5,7 +5,11 @@ warehouse producing the frame to validate; ``{year}`` and ``{landing}`` are fill
 optional ``batch_by: year`` (validate one year at a time, for large tables),
 ``index_columns`` (the key printed for offending rows) and ``expectations``: great-expectations
 1.x expectation types with ``kwargs`` and ``meta.severity`` (``error`` blocks publication,
-``warning`` is reported) and ``meta.rule`` (the human-readable rule).
+``warning`` is reported) and ``meta.rule`` (the human-readable rule). A ``row_condition``
+is a serialized GX condition object (``{"type": "comparison", "column": {"name": ...},
+"operator": "==", "parameter": ...}``, combined with ``{"type": "and", "conditions": [...]}``),
+which GX evaluates the same way on pandas and SQL; string conditions are deprecated in GX 1.9+
+and refused here.
 """
 
 from __future__ import annotations
@@ -49,6 +53,13 @@ def load_suites(directory: Path) -> list[Suite]:
                 raise SuiteError(
                     f"{path.name}: expectation {k + 1} needs meta.severity "
                     f"({'/'.join(SEVERITIES)}) and meta.rule"
+                )
+            condition = exp.get("kwargs", {}).get("row_condition")
+            if condition is not None and not isinstance(condition, dict):
+                raise SuiteError(
+                    f"{path.name}: expectation {k + 1} row_condition must be a GX condition "
+                    'object such as {"type": "comparison", "column": {"name": "year"}, '
+                    '"operator": ">=", "parameter": 2008}, not a string'
                 )
         if data.get("batch_by") not in (None, "year"):
             raise SuiteError(f"{path.name}: batch_by must be 'year' or absent")
