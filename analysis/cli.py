@@ -29,11 +29,14 @@ def cli() -> None:
     """gvc-warehouse: a DuckDB + dbt warehouse for global value chain research.
 
     Typical session: `gvc sample` (or copy real files into data/raw/), then `gvc build`
-    (ingest, dbt build into a candidate, checks, atomic publication to warehouse/gvc.duckdb).
+    (ingest, dbt build into a candidate, checks, atomic publication to warehouse/gvc.duckdb),
+    `gvc estimate`, `gvc scenario`; later `gvc refresh` on a schedule and `gvc sql` at will.
 
     Locations come from environment variables: GVC_RAW (raw files, default data/raw),
     GVC_LANDING (landed Parquet, default warehouse/landing), GVC_WAREHOUSE (published
-    DuckDB file, default warehouse/gvc.duckdb).
+    DuckDB file, default warehouse/gvc.duckdb), GVC_HISTORY (estimates, scenarios and
+    refresh log, default warehouse/history.duckdb), GVC_REPORTS (tables, figures, quality
+    report, default reports). Exit codes: 0 ok, 1 checks failed, 2 could not run.
     """
 
 
