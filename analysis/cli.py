@@ -170,13 +170,21 @@ def refresh(bootstrap_reps: int, no_scenarios: bool, verbose: bool) -> None:
         sys.exit(EXIT_CHECKS_FAILED)
     if result.status == "nothing new":
         click.echo(f"nothing new: no new or changed raw files ({result.seconds:.1f}s)")
+        return
+    if result.status == "resumed":
+        click.secho("resumed: the last refresh published but stopped before its estimates")
     else:
         click.secho(
             f"published: changed sources {', '.join(result.changed)}; "
-            f"{result.models_rebuilt} models rebuilt; checks {result.checks}; "
-            f"{result.seconds:.1f}s",
+            f"{result.models_rebuilt} models rebuilt; checks {result.checks}",
             fg="green",
         )
+    click.echo(
+        f"re-estimated Tables 1-4 (run {result.estimation_run}); "
+        f"{result.scenarios_run} declared scenarios rerun; {result.seconds:.1f}s"
+    )
+    if result.message:
+        click.secho(result.message, fg="yellow")
 
 
 @cli.command()

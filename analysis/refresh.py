@@ -8,10 +8,13 @@ Steps, under a lock (one refresh at a time):
    source:<changed>+`` (everything downstream of the changed sources), or a full build when
    there is no published warehouse yet;
 4. run the quality gate on the candidate and publish it atomically (``gvc build``'s path);
-5. write the new manifest, re-estimate Tables 1-4 and rerun the declared scenarios;
+5. mark the downstream steps pending (``warehouse/.refresh_pending``), write the new
+   manifest, re-estimate Tables 1-4, rerun the declared scenarios, clear the mark;
 6. record the run in ``refresh_log`` (warehouse/history.duckdb).
-A refresh killed at any point leaves the last published warehouse intact; the next one
-sees the same changes again and completes.
+A refresh killed at any point leaves the last published warehouse intact. The next one sees
+the same changes again (killed before the manifest) or finds the pending mark with nothing
+new (killed after it) and re-estimates and reruns the scenarios only, so every published
+warehouse gets its estimates.
 """
 
 from __future__ import annotations
@@ -49,12 +52,14 @@ class RefreshLocked(RuntimeError):
 @dataclass
 class RefreshResult:
     run_id: str
-    status: str  # "published", "nothing new", "failed"
+    status: str  # "published", "nothing new", "resumed", "failed"
     changed: list[str] = field(default_factory=list)
     models_rebuilt: int = 0
     checks: str = ""
     message: str = ""
     seconds: float = 0.0
+    estimation_run: str = ""
+    scenarios_run: int = 0
 
 
 class RefreshLock:
@@ -108,6 +113,11 @@ def read_manifest(paths: Paths) -> dict[str, dict[str, str]] | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def pending_path(paths: Paths) -> Path:
+    """Exists while a published warehouse still waits for its estimates and scenarios."""
+    return paths.warehouse_dir / ".refresh_pending"
+
+
 def write_manifest(paths: Paths, manifest: dict) -> None:
     path = manifest_path(paths)
     tmp = path.with_suffix(".json.tmp")
@@ -134,12 +144,20 @@ def refresh(
             previous = read_manifest(paths)
             published = paths.warehouse.exists()
             result.changed = [s for s in SOURCES if seen.get(s) != (previous or {}).get(s)]
+            pending = pending_path(paths)
             if published and previous is not None and not result.changed:
-                result.status, result.message = "nothing new", "no new or changed raw files"
+                if not pending.exists():
+                    result.status, result.message = "nothing new", "no new or changed raw files"
+                else:  # the last refresh published, then died before its estimates
+                    _downstream(paths, result, bootstrap_reps, run_scenarios)
+                    pending.unlink()
+                    result.status = "resumed"
             else:
                 _rebuild(paths, result, seen, previous, published, echo, progress)
+                pending.touch()
                 write_manifest(paths, seen)
                 _downstream(paths, result, bootstrap_reps, run_scenarios)
+                pending.unlink()
                 result.status = "published"
         except Exception as exc:
             result.message = str(exc)[:4000]
@@ -182,7 +200,8 @@ def _downstream(paths, result, bootstrap_reps, run_scenarios) -> None:
     """
     from analysis.panel.run import estimate_all
 
-    estimate_all(paths.warehouse, paths.reports, paths.history, bootstrap_reps=bootstrap_reps)
+    run = estimate_all(paths.warehouse, paths.reports, paths.history, bootstrap_reps=bootstrap_reps)
+    result.estimation_run = run.run_id
     scenario_file = paths.home / "scenarios.yml"
     if not (run_scenarios and scenario_file.exists()):
         return
@@ -193,6 +212,7 @@ def _downstream(paths, result, bootstrap_reps, run_scenarios) -> None:
     for scenario in load_scenarios(scenario_file):
         try:
             run_all([scenario], paths.warehouse, paths.history, paths.reports / "figures")
+            result.scenarios_run += 1
         except ScenarioError as exc:
             notes.append(f"scenario {scenario.id} skipped: {exc}")
     result.message = "; ".join(notes)

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analysis.panel.data import fingerprint
+from analysis.panel.data import fingerprint, load_mart
 from analysis.refresh import RefreshLock, RefreshLocked
 from analysis.sample import write_sample
 
@@ -54,6 +54,14 @@ def mart_fingerprints(warehouse: Path) -> dict[str, str]:
             keys = [c for c in ("edition", "economy", "sector", "year") if c in frame]
             out[table] = fingerprint(frame.sort_values(keys).reset_index(drop=True))
         return out
+
+
+def latest_estimate_fingerprint(root: Path) -> str | None:
+    with duckdb.connect(str(root / "wh" / "history.duckdb"), read_only=True) as con:
+        row = con.execute(
+            "select data_fingerprint from estimates_history order by run_time desc limit 1"
+        ).fetchone()
+    return row[0] if row else None
 
 
 def log_rows(root: Path) -> list[tuple]:
@@ -187,3 +195,28 @@ def test_killed_refresh_leaves_last_warehouse_and_next_one_completes(published, 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from mart_icc_ics").fetchone()[0] == 42
     assert not list((root / "wh").glob(".candidate-*"))
+    assert not (root / "wh" / ".refresh_pending").exists()
+    # whatever the kill point, the published panel has been estimated
+    assert latest_estimate_fingerprint(root) == fingerprint(load_mart(warehouse))
+
+
+def test_refresh_killed_after_publication_resumes_the_estimates(published):
+    """The state a kill between publication and re-estimation leaves: manifest written,
+    pending mark present. The next refresh finds nothing new but re-estimates."""
+    root, env = published
+    runs_before = len(estimate_runs(root))
+    (root / "wh" / ".refresh_pending").touch()
+    resumed = refresh(env)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "resumed" in resumed.stdout and "re-estimated Tables 1-4" in resumed.stdout
+    assert len(estimate_runs(root)) == runs_before + 1
+    assert not (root / "wh" / ".refresh_pending").exists()
+    assert refresh(env).stdout.startswith("nothing new")
+    assert [r[0] for r in log_rows(root)][-2:] == ["resumed", "nothing new"]
+
+
+def estimate_runs(root: Path) -> list[str]:
+    with duckdb.connect(str(root / "wh" / "history.duckdb"), read_only=True) as con:
+        return [
+            r[0] for r in con.execute("select distinct run_id from estimates_history").fetchall()
+        ]
