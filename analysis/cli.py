@@ -460,17 +460,20 @@ def _prompt_queries():
 
 
 def _print_frame(frame, max_rows: int) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    """DuckDB's own box rendering: types under the names, wide results elided by column
+    (the count of shown columns says so), long results by row; --out keeps everything."""
+    import shutil
 
-    table = Table(show_lines=False)
-    for column in frame.columns:
-        table.add_column(str(column))
-    for row in frame.head(max_rows).itertuples(index=False):
-        table.add_row(*("" if v is None else str(v) for v in row))
-    Console().print(table)
+    import duckdb
+
+    if frame.empty and len(frame.columns) == 0:
+        click.echo("(statement returned no result)")
+        return
+    width = shutil.get_terminal_size(fallback=(120, 24)).columns
+    with duckdb.connect() as con:
+        con.from_df(frame).show(max_width=width, max_rows=max_rows, max_col_width=40)
     if len(frame) > max_rows:
-        click.echo(f"... {len(frame) - max_rows} more rows (use --out to save all)")
+        click.echo("(use --out to save every row)")
 
 
 def _parse_years(spec: str) -> list[int]:

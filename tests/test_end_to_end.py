@@ -217,13 +217,17 @@ def test_sql_refuses_writes(built, statement, tmp_path):
 
 
 def test_sql_reads_and_exports(built, tmp_path):
-    _, env = built
+    root, env = built
     out = tmp_path / "panel.parquet"
     result = gvc("sql", "select sector, year, icc from mart_icc_ics", "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr
     assert len(duckdb.connect().execute(f"select * from read_parquet('{out}')").fetchall()) == 154
-    shown = gvc("sql", "select count(*) as n from stg_kof__index", env=env)
-    assert shown.returncode == 0 and "n" in shown.stdout
+    shown = gvc("sql", "select count(*) as n_rows from stg_kof__index", env=env)
+    n = query(root / "wh" / "gvc.duckdb", "select count(*) from stg_kof__index")[0][0]
+    assert shown.returncode == 0, shown.stderr
+    assert "n_rows" in shown.stdout and f"│ {n:>6} │" in shown.stdout, shown.stdout
+    long = gvc("sql", "select * from mart_icc_ics", "--max-rows", "10", env=env)
+    assert "154 rows (10 shown)" in long.stdout and "use --out" in long.stdout, long.stdout
     blocked = gvc("sql", "select * from read_csv('/etc/hostname')", env=env)
     assert blocked.returncode == 2 and "disabled" in blocked.stderr
 
