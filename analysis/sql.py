@@ -38,8 +38,9 @@ def check_read_only(sql: str) -> list[str]:
         if st.type not in ALLOWED:
             kind = str(st.type).split(".")[-1]
             raise ReadOnlyViolation(
-                f"gvc sql is read-only: {kind} statements are refused ({st.query.strip()[:60]!r})"
-                "; use --out to save a result"
+                f"gvc sql is read-only: {kind} statements are refused ({st.query.strip()[:60]!r})."
+                " The warehouse changes only through `gvc build` and `gvc refresh`; save a"
+                " result with --out"
             )
     return [st.query for st in statements]
 
