@@ -374,10 +374,12 @@ def scenario(scenario_file: Path | None, ids: tuple[str, ...]) -> None:
     for (sid, year, method), part in results.groupby(["scenario_id", "year", "method"]):
         others = part[~part["is_target"]]
         top = others.nlargest(1, "loss_value").iloc[0]
+        rel = others.nlargest(1, "loss_pct").iloc[0]
         click.echo(
-            f"{sid} {year} {method}: loss elsewhere {others['loss_value'].sum():,.0f} "
-            f"USD mn; most affected {top['economy']} {top['sector']} "
-            f"({top['loss_pct']:.2%})"
+            f"{sid} {year} {method}: output lost outside the target "
+            f"{others['loss_value'].sum():,.0f} USD mn; largest loss {top['economy']} "
+            f"{top['sector']} ({top['loss_value']:,.0f} USD mn, {top['loss_pct']:.2%}); "
+            f"largest relative loss {rel['economy']} {rel['sector']} ({rel['loss_pct']:.2%})"
         )
     click.echo(f"results appended to scenario_results in {paths.history}")
 

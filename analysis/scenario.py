@@ -32,6 +32,7 @@ from analysis.history import append_rows
 from analysis.mrio import LeontiefSolver
 from analysis.mrio.scenarios import METHODS, run_scenario, target_mask
 from analysis.pivot import io_table_from_staged
+from analysis.plotting import save_png
 from analysis.reference import MANUFACTURING
 
 DDL = """
@@ -185,14 +186,13 @@ def scenario_chart(result: pd.DataFrame, path: Path, sc: Scenario, synthetic: bo
     china = result[(result["economy"] == "PRC") & result["sector"].isin(MANUFACTURING)]
     wide = china.pivot_table(index="sector", columns="method", values="loss_pct") * 100
     order = wide.max(axis=1).sort_values(ascending=False).index[:10]
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    wide.loc[order].plot.bar(ax=ax)
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    wide.loc[order].plot.bar(ax=ax, rot=0)
     ax.set_ylabel("output loss, % of the sector's gross output")
-    ax.set_title(
-        f"Scenario {sc.id} ({int(result['year'].iloc[0])}): most affected PRC manufacturing sectors"
-    )
+    ax.set_xlabel("PRC sector (ADB code)")
+    title = f"Scenario {sc.id} ({int(result['year'].iloc[0])}): most affected PRC manufacturing"
+    ax.set_title(title + ("\n" + sc.description if sc.description else ""), fontsize=10)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
+    save_png(fig, path, title=title, synthetic=synthetic)
     plt.close(fig)
     return path

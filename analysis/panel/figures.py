@@ -13,6 +13,7 @@ from scipy import stats
 
 from analysis.panel.estimate import PanelFit
 from analysis.panel.spec import LABELS
+from analysis.plotting import save_png
 
 
 def coefficient_plot(fits: list[PanelFit], path: Path, synthetic: bool) -> Path:
@@ -44,9 +45,10 @@ def coefficient_plot(fits: list[PanelFit], path: Path, synthetic: bool) -> Path:
         ax.invert_yaxis()
         ax.set_title(titles[key], fontsize=10)
         ax.set_xlabel("coefficient, 95 % interval (clustered, t(G-1))")
-    fig.suptitle("Anti-globalisation coefficients" + (" - SYNTHETIC SAMPLE" if synthetic else ""))
+    title = "Anti-globalisation coefficients" + (" - SYNTHETIC SAMPLE" if synthetic else "")
+    fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    save_png(fig, path, title=title, synthetic=synthetic)
     plt.close(fig)
     return path
 
@@ -62,6 +64,6 @@ def trend_figure(frame: pd.DataFrame, path: Path, synthetic: bool) -> Path:
         ax.set_xlabel("year")
     axes[1].legend(ncol=2, fontsize=7, frameon=False, bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    save_png(fig, path, title="ICC and ICS by sector", synthetic=synthetic)
     plt.close(fig)
     return path
