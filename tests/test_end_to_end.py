@@ -139,6 +139,8 @@ def test_estimate_writes_tables_figures_and_history(built):
             assert (root / "reports" / "tables" / f"table{k}.{ext}").stat().st_size > 200
     table2 = (root / "reports" / "tables" / "table2.md").read_text()
     assert "absorbed by year FE" in table2 and "SYNTHETIC" in table2
+    for ext in ("tex", "html", "csv"):
+        assert "SYNTHETIC" in (root / "reports" / "tables" / f"table2.{ext}").read_text()
     for png in ("coefficients.png", "icc_ics_trends.png"):
         assert "SYNTHETIC" in png_source(root / "reports" / "figures" / png)
     rows = query(

@@ -182,6 +182,10 @@ def write_table(table: pd.DataFrame, directory: Path, stem: str, title: str, not
         path.write_text(text, encoding="utf-8")
         out.append(path)
     csv_path = directory / f"{stem}.csv"
-    formatted.rename_axis("row").to_csv(csv_path)
+    # as esttab's csv: the title on top and the note (incl. any synthetic-data label) below
+    with csv_path.open("w", encoding="utf-8", newline="") as handle:
+        pd.DataFrame([[title]]).to_csv(handle, index=False, header=False)
+        formatted.rename_axis("row").to_csv(handle)
+        pd.DataFrame([["Note", note]]).to_csv(handle, index=False, header=False)
     out.append(csv_path)
     return out
