@@ -185,3 +185,27 @@ def test_truncated_raw_file(attempt):
 
     edited_xlsx(_adb(attempt), _adb(attempt).parent, truncate)
     _refused(attempt, "ADB-MRIO62-2008_synthetic.xlsx", "truncated")
+
+
+def test_resilience_suite_flags_out_of_range_indicators(attempt, tmp_path):
+    """`gvc check` on a warehouse whose mart_resilience was doctored names table, rule, row."""
+    from analysis.quality import run_checks
+
+    with duckdb.connect(str(attempt.warehouse)) as con:
+        con.execute(
+            "update mart_resilience set hhi_sources = 1.5 "
+            "where economy = 'USA' and sector = 'c14' and year = 2009"
+        )
+    report = run_checks(
+        attempt.warehouse,
+        suites_dir=attempt.home / "expectations",
+        report_dir=tmp_path / "quality",
+        landing=attempt.landing,
+    )
+    assert not report.passed
+    failed = [f for t in report.tables for f in t.findings if f.severity == "error"]
+    assert {(f.table, f.rule) for f in failed} == {
+        ("mart_resilience", "Herfindahl index of sources <= 1"),
+        ("mart_resilience", "effective suppliers = 1 / HHI"),
+    }
+    assert all(f.rows[0]["economy"] == "USA" and f.rows[0]["year"] == 2009 for f in failed)

@@ -19,6 +19,7 @@ PUBLISHED = {
     "stg_nbs__industry_stats",
     "fct_gvc_participation",
     "mart_icc_ics",
+    "mart_resilience",
 }
 
 
