@@ -113,13 +113,20 @@ def build(no_ingest: bool, quiet: bool) -> None:
 
     The candidate becomes warehouse/gvc.duckdb only when every model and test passed; on
     failure the report names the failing model or test with a few offending rows and the
-    published warehouse is left as it was.
+    published warehouse is left as it was. Builds and refreshes share one lock
+    (warehouse/.refresh.lock): one writer at a time.
     """
     from analysis.ingest import IngestError
     from analysis.publish import BuildError, build_warehouse
+    from analysis.refresh import RefreshLock, RefreshLocked
 
+    paths = _paths()
     try:
-        report = build_warehouse(_paths(), ingest=not no_ingest, echo=not quiet, progress=True)
+        with RefreshLock(paths.warehouse_dir / ".refresh.lock"):
+            report = build_warehouse(paths, ingest=not no_ingest, echo=not quiet, progress=True)
+    except RefreshLocked as exc:
+        click.secho(str(exc), fg="red", err=True)
+        sys.exit(EXIT_ERROR)
     except (IngestError, BuildError) as exc:
         click.secho(f"build failed: {exc}", fg="red", err=True)
         sys.exit(EXIT_CHECKS_FAILED)

@@ -3,8 +3,9 @@
 DuckDB lets no process open a file that another process is writing, so publication happens
 at file level (ARCHITECTURE.md, decision 3): dbt builds a complete candidate file next to
 the published one, the checks run on the candidate, and only then ``os.replace`` moves it
-onto ``warehouse/gvc.duckdb``. A failed step deletes the candidate and leaves the previous
-warehouse (and the previous landing) untouched and queryable.
+onto ``warehouse/gvc.duckdb``. A failed ingest leaves the previous landing untouched; a
+failed build or check deletes the candidate and leaves the previous warehouse untouched and
+queryable (the published file never reads the landing: staging is materialised as tables).
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ create table if not exists refresh_log (
 
 
 class RefreshLocked(RuntimeError):
-    """Another refresh holds the lock."""
+    """Another build or refresh holds the lock."""
 
 
 @dataclass
@@ -63,7 +63,8 @@ class RefreshResult:
 
 
 class RefreshLock:
-    """An exclusive, non-blocking ``flock`` on ``warehouse/.refresh.lock``.
+    """An exclusive, non-blocking ``flock`` on ``warehouse/.refresh.lock``, held by every
+    ``gvc build`` and ``gvc refresh`` (one writer of landing and warehouse at a time).
 
     The kernel releases it when the holder dies, so a killed refresh never blocks the next.
     """
@@ -82,7 +83,7 @@ class RefreshLock:
             holder = self.handle.read().strip() or "another process"
             self.handle.close()
             raise RefreshLocked(
-                f"another refresh is running ({holder}); lock {self.path}"
+                f"another build or refresh is running ({holder}); lock {self.path}"
             ) from None
         self.handle.seek(0)
         self.handle.truncate()

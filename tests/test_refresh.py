@@ -135,7 +135,11 @@ def test_lock_stops_a_second_refresh(fresh):
     with RefreshLock(root / "wh" / ".refresh.lock"):
         blocked = refresh(env)
         assert blocked.returncode == 2
-        assert "another refresh is running (pid" in blocked.stderr
+        assert "another build or refresh is running (pid" in blocked.stderr
+        build = subprocess.run(
+            [str(BIN / "gvc"), "build", "--quiet"], env=env, capture_output=True, text=True
+        )
+        assert build.returncode == 2 and "another build or refresh is running" in build.stderr
         with pytest.raises(RefreshLocked):
             RefreshLock(root / "wh" / ".refresh.lock").__enter__()
 
