@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -97,12 +98,29 @@ def ingest(sources: tuple[str, ...]) -> None:
 
     paths = _paths()
     try:
-        report = ingest_all(paths.raw, paths.landing, sources or None, progress=True)
+        with _writer_lock(paths):
+            report = ingest_all(paths.raw, paths.landing, sources or None, progress=True)
     except IngestError as exc:
         click.secho(f"ingest failed: {exc}", fg="red", err=True)
         click.echo(f"the previous landing in {paths.landing} is unchanged", err=True)
         sys.exit(EXIT_CHECKS_FAILED)
-    click.echo(report.describe() if hasattr(report, "describe") else str(report))
+    click.echo(report.describe())
+
+
+@contextmanager
+def _writer_lock(paths: Paths):
+    """The lock shared by ingest, build and refresh; exit 2 with a message when taken."""
+    from analysis.refresh import RefreshLock, RefreshLocked
+
+    try:
+        lock = RefreshLock(paths.warehouse_dir / ".refresh.lock").__enter__()
+    except RefreshLocked as exc:
+        click.secho(str(exc), fg="red", err=True)
+        sys.exit(EXIT_ERROR)
+    try:
+        yield lock
+    finally:
+        lock.__exit__(None, None, None)
 
 
 @cli.command()
@@ -113,20 +131,16 @@ def build(no_ingest: bool, quiet: bool) -> None:
 
     The candidate becomes warehouse/gvc.duckdb only when every model and test passed; on
     failure the report names the failing model or test with a few offending rows and the
-    published warehouse is left as it was. Builds and refreshes share one lock
+    published warehouse is left as it was. Ingest, build and refresh share one lock
     (warehouse/.refresh.lock): one writer at a time.
     """
     from analysis.ingest import IngestError
     from analysis.publish import BuildError, build_warehouse
-    from analysis.refresh import RefreshLock, RefreshLocked
 
     paths = _paths()
     try:
-        with RefreshLock(paths.warehouse_dir / ".refresh.lock"):
+        with _writer_lock(paths):
             report = build_warehouse(paths, ingest=not no_ingest, echo=not quiet, progress=True)
-    except RefreshLocked as exc:
-        click.secho(str(exc), fg="red", err=True)
-        sys.exit(EXIT_ERROR)
     except (IngestError, BuildError) as exc:
         click.secho(f"build failed: {exc}", fg="red", err=True)
         sys.exit(EXIT_CHECKS_FAILED)

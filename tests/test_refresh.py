@@ -136,10 +136,12 @@ def test_lock_stops_a_second_refresh(fresh):
         blocked = refresh(env)
         assert blocked.returncode == 2
         assert "another build or refresh is running (pid" in blocked.stderr
-        build = subprocess.run(
-            [str(BIN / "gvc"), "build", "--quiet"], env=env, capture_output=True, text=True
-        )
-        assert build.returncode == 2 and "another build or refresh is running" in build.stderr
+        for command in (["build", "--quiet"], ["ingest"]):  # the other writers
+            other = subprocess.run(
+                [str(BIN / "gvc"), *command], env=env, capture_output=True, text=True
+            )
+            assert other.returncode == 2, command
+            assert "another build or refresh is running" in other.stderr
         with pytest.raises(RefreshLocked):
             RefreshLock(root / "wh" / ".refresh.lock").__enter__()
 
