@@ -9,7 +9,8 @@ Scenario file (default ``scenarios.yml`` in the project root)::
         edition: "62"            # optional, default "62"
         target: {economies: [KOR], sectors: [c14]}   # either list may be omitted (= all)
         shock: 0.5               # fraction in [0, 1]
-        methods: [leontief_demand, ghosh_supply, extraction]   # optional, default all
+        methods: [leontief_demand, ghosh_supply, extraction]   # optional, default these three
+                                 # full_extraction (shock 1 only): row, column, final demand
 
 Results go to ``scenario_results`` in warehouse/history.duckdb (one row per scenario run,
 year, method and affected economy-sector) and a chart of the most affected PRC manufacturing
@@ -30,7 +31,7 @@ import yaml
 
 from analysis.history import append_rows
 from analysis.mrio import LeontiefSolver
-from analysis.mrio.scenarios import METHODS, run_scenario, target_mask
+from analysis.mrio.scenarios import ALL_METHODS, METHODS, run_scenario, target_mask
 from analysis.pivot import io_table_from_staged
 from analysis.plotting import save_png
 from analysis.reference import MANUFACTURING
@@ -101,9 +102,14 @@ def load_scenarios(path: Path) -> list[Scenario]:
         if not economies and not sectors:
             raise ScenarioError(f"{where}: `target` needs `economies` and/or `sectors`")
         methods = tuple(item.get("methods") or METHODS)
-        unknown = set(methods) - set(METHODS)
+        unknown = set(methods) - set(ALL_METHODS)
         if unknown:
-            raise ScenarioError(f"{where}: unknown methods {sorted(unknown)}; use {METHODS}")
+            raise ScenarioError(f"{where}: unknown methods {sorted(unknown)}; use {ALL_METHODS}")
+        if "full_extraction" in methods and shock != 1:
+            raise ScenarioError(
+                f"{where}: full_extraction removes the target entirely and needs shock: 1.0 "
+                f"(got {shock}); use extraction for a partial cut"
+            )
         out.append(
             Scenario(
                 sid,

@@ -30,7 +30,7 @@ from analysis.sample.mrio_model import sample_table
 SEED = 20240607
 
 
-def measure(label: str, func, repeat: int = 3):
+def measure(label: str, func, repeat: int = 5):
     """Best-of-``repeat`` seconds and the peak traced memory of one call."""
     best = np.inf
     for _ in range(repeat):

@@ -42,20 +42,20 @@ class LeontiefSolver:
         self.table = table
         n, N = table.n, table.N
         A = table.A
-        self._A = A
-        self._lu = self._factor(np.eye(n) - A)
+        # imported coefficients kept as their own matrix: A - A_D computed as a difference
+        # of products would turn structural zeros into rounding noise (~1e-13)
+        self._AF = A * ~table.domestic_mask
+        self._lu = self._factor(np.eye(n) - A, "(I - A)")
         eye = np.eye(N)
         self._L_blocks = np.empty_like(table.A_blocks)
         for g, A_ss in enumerate(table.A_blocks):
-            try:
-                self._L_blocks[g] = np.linalg.inv(eye - A_ss)
-            except np.linalg.LinAlgError:
-                raise MrioError(
-                    f"{table._where()}: the domestic system (I - A_ss) of economy "
-                    f"{table.economies[g]} is singular"
-                ) from None
+            block = self._factor(
+                eye - A_ss, f"the domestic system (I - A_ss) of {table.economies[g]}", g * N
+            )
+            self._L_blocks[g] = lu_solve(block, eye, check_finite=False)
 
-    def _factor(self, M: FloatArray):
+    def _factor(self, M: FloatArray, what: str, offset: int = 0):
+        """LU of ``M``; MrioError naming year, economy and sector if it is singular."""
         t = self.table
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", LinAlgWarning)
@@ -64,9 +64,9 @@ class LeontiefSolver:
         if not np.all(np.isfinite(pivots)) or pivots.min() <= SINGULAR_RTOL * pivots.max():
             k = int(np.argmin(pivots))
             raise MrioError(
-                f"{t._where()}: (I - A) is singular (pivot {pivots[k]:.3g} at column of "
-                f"{t.row_label(k)}); the table has no finite Leontief inverse - check that "
-                "sector for inputs without output or input coefficients summing to >= 1"
+                f"{t._where()}: {what} is singular (pivot {pivots[k]:.3g} at column of "
+                f"{t.row_label(offset + k)}); the table has no finite Leontief inverse - check "
+                "that sector for inputs without output or input coefficients summing to >= 1"
             )
         return lu, piv
 
@@ -96,11 +96,11 @@ class LeontiefSolver:
     # -- foreign input coefficients -----------------------------------------------------
     def AF(self, rhs: FloatArray) -> FloatArray:
         """``A_F @ rhs`` with ``A_F = A - A_D`` (imported input coefficients)."""
-        return self._A @ rhs - self._blockwise(self.table.A_blocks, rhs)
+        return self._AF @ rhs
 
     def AFt(self, rhs: FloatArray) -> FloatArray:
         """``A_F.T @ rhs``."""
-        return self._A.T @ rhs - self._blockwise(self.table.A_blocks.transpose(0, 2, 1), rhs)
+        return self._AF.T @ rhs
 
     def local_inverse_blocks(self) -> FloatArray:
         """The G local inverses ``(I - A_ss)^-1``, shape (G, N, N) (a copy)."""

@@ -5,11 +5,13 @@ of source economy r per unit of j's final output (columns of W sum to 1 where x 
 
 - ``fir_direct``: imported intermediate inputs per unit of gross output,
   ``sum_{i: e(i) != e(j)} Z_ij / x_j`` (Baldwin and Freeman 2022).
-- ``fir_total``: foreign value added per unit of final output, ``1 - W[e(j), j]``
-  (Hummels, Ishii and Yi 2001; Koopman, Wang and Wei 2014).
+- ``fir_total``: foreign value added per unit of final output, ``sum_{r != e(j)} W[r, j]``
+  (``= 1 - W[e(j), j]`` where the columns of W sum to 1; summing the foreign rows keeps an
+  economy without foreign content at exactly 0) (Hummels, Ishii and Yi 2001; Koopman, Wang
+  and Wei 2014). NaN where x_j = 0.
 - ``hhi_sources``: Herfindahl-Hirschman index of the foreign sources,
   ``sum_{r != e(j)} s_rj^2`` with ``s_rj = W[r, j] / fir_total_j``; ``effective_suppliers``
-  ``= 1 / hhi_sources``.
+  ``= 1 / hhi_sources``. Shares and HHI are NaN where x_j = 0 or fir_total_j = 0.
 - ``upstreamness`` ``U = (B x) / x`` (Antras, Chor, Fally and Hillberry 2012; equal to the
   Ghosh row sums, Miller and Temurshoev 2017); ``downstreamness`` ``D = 1'B``.
 - ``criticality``: gross output lost by all other sectors when j is fully extracted (row,
@@ -42,14 +44,15 @@ RESILIENCE_COLUMNS: tuple[str, ...] = (
 
 
 def _origin_shares(table: IOTable, solver: LeontiefSolver) -> tuple[np.ndarray, np.ndarray]:
-    """(fir_total, S) with S[r, j] the share of source economy r in j's foreign content."""
+    """(fir_total, S) with S[r, j] the share of source economy r in j's foreign content;
+    both NaN where x_j = 0, S NaN where fir_total_j = 0."""
     origin = value_added_origin(solver)  # G x n
-    own = table.economy_index
-    fir_total = 1.0 - origin[own, np.arange(table.n)]
     foreign = origin.copy()
-    foreign[own, np.arange(table.n)] = 0.0
+    foreign[table.economy_index, np.arange(table.n)] = 0.0
+    fir_total = np.where(table.x != 0, foreign.sum(axis=0), np.nan)
     shares = np.full_like(foreign, np.nan)
-    np.divide(foreign, fir_total[None, :], out=shares, where=fir_total[None, :] != 0)
+    defined = (fir_total != 0) & ~np.isnan(fir_total)
+    np.divide(foreign, fir_total[None, :], out=shares, where=defined[None, :])
     return fir_total, shares
 
 
@@ -69,7 +72,7 @@ def resilience_indicators(table: IOTable, solver: LeontiefSolver | None = None) 
             "economy": table.economy_of_row.astype(str),
             "sector": table.sector_of_row.astype(str),
             "fir_direct": fir_direct,
-            "fir_total": np.where(x != 0, fir_total, np.nan),
+            "fir_total": fir_total,
             "hhi_sources": hhi,
             "effective_suppliers": ratio(np.ones(table.n), hhi),
             "upstreamness": ratio(solver.B(x), x),

@@ -8,9 +8,12 @@ A target (a mask over economy-sectors) is shocked by a fraction ``theta`` in [0,
   ``dx = x * (B' (dva / x))`` with ``dva = -theta * va * mask`` (supply-driven Ghosh model;
   Oosterhaven 1988: read it as an estimate, never alone).
 - ``extraction``: the target's sales as intermediate inputs fall by theta (rows of A
-  scaled by 1 - theta, the system refactorised); with theta = 1 the target is fully
-  extracted (row, column and final demand removed), the hypothetical extraction method of
-  Dietzenbacher and Lahr (2013).
+  scaled by 1 - theta, the system refactorised; Sherman-Morrison for one sector:
+  ``dx = -theta z_j B e_j / (1 + theta (B_jj - 1))``); theta = 1 is backward-row extraction.
+- ``full_extraction`` (theta must be 1): the target's row, column and final demand removed,
+  the hypothetical extraction method of Dietzenbacher and Lahr (2013); for one sector the
+  loss elsewhere is ``criticality`` of :mod:`analysis.mrio.resilience`. Chosen explicitly,
+  so that ``extraction`` stays continuous in theta.
 Losses are ``loss_value = -dx`` (USD million) and ``loss_pct = -dx / x``.
 """
 
@@ -23,7 +26,10 @@ from analysis.mrio.lengths import ratio
 from analysis.mrio.leontief import LeontiefSolver
 from analysis.mrio.table import IOTable
 
+#: The methods a scenario runs when it names none (every one defined for any theta).
 METHODS = ("leontief_demand", "ghosh_supply", "extraction")
+#: Every method a scenario may name.
+ALL_METHODS = (*METHODS, "full_extraction")
 
 
 def target_mask(table: IOTable, economies=None, sectors=None) -> np.ndarray:
@@ -53,19 +59,25 @@ def output_change(
         return solver.B(-theta * table.y * mask)
     if method == "ghosh_supply":
         dva = -theta * table.va * mask
-        return table.x * solver.Bt(ratio(dva, table.x) * (table.x != 0))
+        # zero-output sectors have no Ghosh coefficients: 0, not NaN (NaN would spread)
+        return table.x * solver.Bt(
+            np.divide(dva, table.x, out=np.zeros(table.n), where=table.x != 0)
+        )
     if method == "extraction":
         A = table.A.copy()
-        f = table.y.copy()
         A[mask, :] *= 1.0 - theta
-        if theta == 1.0:
-            A[:, mask] = 0.0
-            f[mask] = 0.0
-        x_new = np.linalg.solve(np.eye(table.n) - A, f)
-        if theta == 1.0:
-            x_new[mask] = 0.0
+        return np.linalg.solve(np.eye(table.n) - A, table.y) - table.x
+    if method == "full_extraction":
+        if theta != 1.0:
+            raise ValueError(
+                f"full_extraction removes the target entirely: shock must be 1, got {theta}"
+            )
+        keep = ~mask
+        x_new = np.zeros(table.n)
+        sub = np.eye(int(keep.sum())) - table.A[np.ix_(keep, keep)]
+        x_new[keep] = np.linalg.solve(sub, table.y[keep])
         return x_new - table.x
-    raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
+    raise ValueError(f"unknown method {method!r}; choose one of {ALL_METHODS}")
 
 
 def run_scenario(

@@ -163,6 +163,26 @@ def test_singular_system_is_an_error_naming_the_sector():
         gvc_indicators(t)
 
 
+def test_singular_domestic_block_is_an_error_naming_the_sector():
+    # A = [[1, .5], [.5, 0]] (E0 s0, E1 s0): I - A is invertible (det -0.25, rho(A) = 1.21,
+    # a non-productive system), but E0's own block I - A_00 = 0 has no local inverse
+    Z = np.array([[1.0, 0.5], [0.5, 0.0]])
+    F = np.array([[-0.5, 0.0], [0.0, 0.5]])
+    t = IOTable(Z, F, ["E0", "E1"], ["s0"], fd_categories=1, year=2016)
+    with pytest.raises(
+        MrioError, match=r"year 2016: the domestic system .* of E0 is singular.*E0 s0"
+    ):
+        gvc_indicators(t)
+
+
+def test_no_intermediate_trade_gives_undefined_lengths_not_rounding_noise():
+    t = random_table(3, 3, 29)
+    closed = IOTable(t.Z * t.domestic_mask, t.F, t.economies, t.sectors)
+    out = gvc_indicators(closed)
+    assert (out[["v_gvc_s", "v_gvc_c", "y_gvc_s", "y_gvc_c"]] == 0.0).all().all()
+    assert out[["plv_gvc", "ply_gvc", "gvc_position"]].isna().all().all()
+
+
 def test_anomalies_are_reported_not_raised():
     t = random_table(2, 2, 3)
     F = t.F.copy()

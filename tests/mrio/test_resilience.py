@@ -58,8 +58,43 @@ def test_criticality_equals_brute_force_extraction():
         x_new = np.linalg.solve(np.eye(t.n - 1) - A, t.y[keep])
         npt.assert_allclose(out.loc[j, "criticality"], (t.x[keep] - x_new).sum(), rtol=1e-9)
         mask = ~keep
-        dx = output_change(t, LeontiefSolver(t), mask, 1.0, "extraction")
+        dx = output_change(t, LeontiefSolver(t), mask, 1.0, "full_extraction")
         npt.assert_allclose(-dx[keep], t.x[keep] - x_new, rtol=1e-9)
+        npt.assert_allclose(-dx[keep].sum(), out.loc[j, "criticality"], rtol=1e-9)
+        npt.assert_allclose(dx[j], -t.x[j])  # the extracted sector produces nothing
+    with pytest.raises(ValueError, match="full_extraction removes the target entirely"):
+        output_change(t, LeontiefSolver(t), mask, 0.5, "full_extraction")
+
+
+def test_partial_extraction_is_sherman_morrison_and_continuous_in_theta():
+    """resilience.md section 2: dx = -theta z_j B e_j / (1 + theta (B_jj - 1)), for every
+    theta up to 1 (backward-row extraction), with no jump at theta = 1."""
+    t = random_table(3, 4, 13)
+    solver, B = LeontiefSolver(t), dense_leontief_inverse(t)
+    j = 6
+    mask = np.arange(t.n) == j
+    z_j = (t.A @ t.x)[j]
+    for theta in (0.2, 0.7, 1.0 - 1e-9, 1.0):
+        dx = output_change(t, solver, mask, theta, "extraction")
+        expected = -theta * z_j * B[:, j] / (1 + theta * (B[j, j] - 1))
+        npt.assert_allclose(dx, expected, rtol=1e-9, atol=1e-9)
+    near = output_change(t, solver, mask, 1.0 - 1e-9, "extraction")
+    npt.assert_allclose(output_change(t, solver, mask, 1.0, "extraction"), near, atol=1e-6)
+
+
+def test_ghosh_ignores_a_zero_output_sector_instead_of_spreading_nan():
+    t = random_table(2, 3, 4)
+    Z, F = t.Z.copy(), t.F.copy()
+    Z[4, :], Z[:, 4], F[4, :] = 0.0, 0.0, 0.0  # E1 s1: no output at all
+    zero = IOTable(Z, F, t.economies, t.sectors)
+    assert zero.x[4] == 0
+    mask = target_mask(zero, ["E0"], ["s0"])
+    dx = output_change(zero, LeontiefSolver(zero), mask, 0.5, "ghosh_supply")
+    assert np.isfinite(dx).all() and dx[4] == 0
+    keep = np.arange(zero.n) != 4  # the same shock on the table without that sector
+    sub = zero.Z[np.ix_(keep, keep)] / zero.x[keep][:, None]
+    ghosh = np.linalg.inv(np.eye(zero.n - 1) - sub)
+    npt.assert_allclose(dx[keep], (-0.5 * zero.va * mask)[keep] @ ghosh, rtol=1e-9, atol=1e-9)
 
 
 def test_shares_sum_to_one_and_hhi_bounds():
@@ -160,3 +195,18 @@ def test_wiod_2008_china_expected_values(shared_data):
     ]
     for sector, values in expected.items():
         npt.assert_allclose(out.loc[sector, cols].to_numpy(float), values, rtol=1e-9)
+
+
+def test_no_foreign_content_gives_zero_reliance_and_undefined_concentration():
+    t = random_table(3, 3, 17)
+    Z, F = t.Z * t.domestic_mask, t.F.copy()  # E0..E2 buy no foreign intermediates
+    Z[:3, 3:] = t.Z[:3, 3:]  # ... except that E0 still sells to the others
+    F[2, :], Z[2, :], Z[:, 2] = 0.0, 0.0, 0.0  # E0 s2 has no output at all
+    closed = IOTable(Z, F, t.economies, t.sectors)
+    out = resilience_indicators(closed)
+    e0 = out["economy"] == "E0"
+    assert np.isnan(out.loc[2, ["fir_total", "hhi_sources"]].astype(float)).all()
+    assert (out.loc[e0 & (out.index != 2), "fir_total"] == 0.0).all()  # exactly, no rounding
+    assert out.loc[e0 & (out.index != 2), "hhi_sources"].isna().all()
+    buyers = out["economy"] != "E0"  # E1, E2 buy from E0 only: one source, HHI = 1
+    npt.assert_allclose(out.loc[buyers & (out["fir_total"] > 0), "hhi_sources"], 1.0)
