@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
 from tests.faults import edited_xlsx
@@ -268,3 +269,20 @@ def test_estimate_exposure_option_switches_the_identified_share(built, tmp_path)
     assert result.returncode == 0, result.stderr
     table3 = (tmp_path / "reports" / "tables" / "table3.md").read_text()
     assert "L.Exposure, forward share" in table3
+
+
+def test_exposure_is_standardised_on_2008_2018_and_the_lag_on_the_same_scale(built):
+    """ARCHITECTURE decision 6: z over 2008-2018; L.Exposure uses the same mean and sd."""
+    root, _ = built
+    frame = (
+        duckdb.connect(str(root / "wh" / "gvc.duckdb"), read_only=True)
+        .execute("select * from mart_icc_ics")
+        .df()
+    )
+    yearly = frame.groupby("year")[["anti_global", "anti_global_z"]].first()
+    window = yearly.loc[2008:2018, "anti_global"]
+    mean, sd = window.mean(), window.std(ddof=1)
+    assert abs(yearly.loc[2008:2018, "anti_global_z"].mean()) < 1e-12
+    expected_lag = frame["base_gvcpt_b"] * (frame["anti_global_lag1"] - mean) / sd
+    assert np.allclose(frame["exposure_lag1"], expected_lag, rtol=1e-12, atol=1e-15)
+    assert np.allclose(frame["exposure"], frame["base_gvcpt_b"] * frame["anti_global_z"])

@@ -3,8 +3,12 @@
 Two-way models are estimated as Stata's ``xtreg y x i.year, fe vce(cluster industry)``:
 entity effects + year dummies + constant, clustered by industry with
 ``debiased=True, group_debias=True`` (the small-sample factor G/(G-1) (N-1)/(N-K)), p-values
-from t(G - 1) (econometrics.md section 2.3). Driscoll-Kraay (Bartlett kernel) is an option.
-Wild cluster restricted bootstrap p-values (Webb weights) come from ``wildboottest``.
+from t(G - 1) (econometrics.md section 2.3). A national regressor identified without year
+effects (industry effects + trend, E4) sees one common shock in all industries: there the
+clustered default is two-way (industry and year), p-values from t(min(G, T) - 1). Driscoll-Kraay
+(Bartlett kernel, bandwidth floor(4 (T/100)^(2/9)) unless given) is an option. Wild cluster
+restricted bootstrap p-values (Webb weights) come from ``wildboottest``; CV3 cluster-jackknife
+standard errors (MacKinnon, Nielsen and Webb 2023) from leave-one-industry-out refits.
 """
 
 from __future__ import annotations
@@ -40,7 +44,10 @@ class PanelFit:
     r2_within: float
     regressors: tuple[str, ...]
     diagnoses: list[Diagnosis]
+    inference: str = ""  # e.g. "clustered by industry", "Driscoll-Kraay, bandwidth 2"
     boot_pvalues: dict[str, float] = field(default_factory=dict)
+    cv3_se: dict[str, float] = field(default_factory=dict)
+    cv3_p: dict[str, float] = field(default_factory=dict)
 
     @property
     def absorbed(self) -> list[str]:
@@ -60,6 +67,9 @@ class PanelFit:
                     "t_stat": self.tstats.get(var, np.nan),
                     "p_value": self.pvalues.get(var, np.nan),
                     "boot_p_value": self.boot_pvalues.get(var, np.nan),
+                    "cv3_std_error": self.cv3_se.get(var, np.nan),
+                    "cv3_p_value": self.cv3_p.get(var, np.nan),
+                    "inference": self.inference,
                     "absorbed": var in self.absorbed,
                     "nobs": self.nobs,
                     "r2_within": self.r2_within,
@@ -110,19 +120,29 @@ def fit_panel(
     T = data[time].nunique()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if cov == "clustered":
+        if cov == "clustered" and effects == "twoway":
             res = model.fit(
                 cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True
             )
-            df = G - 1
+            df, inference = G - 1, "clustered by industry"
+        elif cov == "clustered":  # no year effects: common shocks across industries
+            res = model.fit(
+                cov_type="clustered",
+                cluster_entity=True,
+                cluster_time=True,
+                debiased=True,
+                group_debias=True,
+            )
+            df, inference = min(G, T) - 1, "clustered by industry and year"
         elif cov == "driscoll-kraay":
+            bandwidth = bandwidth if bandwidth is not None else dk_bandwidth(T)
             res = model.fit(
                 cov_type="kernel", kernel="bartlett", bandwidth=bandwidth, debiased=True
             )
-            df = T - 1
+            df, inference = T - 1, f"Driscoll-Kraay, Bartlett bandwidth {bandwidth}"
         else:
             res = model.fit(cov_type="unadjusted", debiased=True)
-            df = int(res.df_resid)
+            df, inference = int(res.df_resid), "conventional"
     t = res.tstats[list(kept)]
     p = pd.Series(2 * stats.t.sf(np.abs(t), df), index=t.index)
     if effects == "twoway":  # within R-squared of the two-way model
@@ -145,7 +165,42 @@ def fit_panel(
         r2_within=r2,
         regressors=tuple(regressors),
         diagnoses=diagnoses,
+        inference=inference,
     )
+
+
+def dk_bandwidth(periods: int) -> int:
+    """Newey-West (1994) plug-in lag ``floor(4 (T / 100)^(2/9))``, at least 1."""
+    return max(1, int(np.floor(4 * (periods / 100) ** (2 / 9))))
+
+
+def cluster_jackknife(
+    frame: pd.DataFrame, fit: PanelFit, param: str, *, entity: str = "sector", time: str = "year"
+) -> tuple[float, float]:
+    """CV3 standard error and t(G - 1) p-value of ``param`` by leaving out one industry.
+
+    ``V_CV3 = (G - 1) / G * sum_g (b_(g) - b)^2`` (MacKinnon, Nielsen and Webb 2023, JoE
+    232(2)), with ``b_(g)`` the estimate of the same specification without cluster g.
+    """
+    kept = tuple(r for r in fit.regressors if r not in fit.absorbed)
+    data = frame.dropna(subset=[fit.dependent, *kept])
+    groups = data[entity].unique()
+    estimates = []
+    for g in groups:
+        part = fit_panel(
+            data[data[entity] != g],
+            fit.dependent,
+            kept,
+            entity=entity,
+            time=time,
+            effects=fit.effects,
+            cov="unadjusted",
+        )
+        estimates.append(part.params[param])
+    G = len(groups)
+    b = fit.params[param]
+    se = float(np.sqrt((G - 1) / G * np.sum((np.asarray(estimates) - b) ** 2)))
+    return se, float(2 * stats.t.sf(abs(b / se), G - 1))
 
 
 def wild_bootstrap_pvalue(

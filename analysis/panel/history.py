@@ -14,7 +14,11 @@ create table if not exists estimates_history (
     term varchar, coefficient double, std_error double, t_stat double, p_value double,
     boot_p_value double, absorbed boolean, nobs integer, r2_within double, cov varchar,
     effects varchar, data_fingerprint varchar, synthetic boolean
-)
+);
+-- columns added later: histories written by earlier versions gain them (NULL before)
+alter table estimates_history add column if not exists cv3_std_error double;
+alter table estimates_history add column if not exists cv3_p_value double;
+alter table estimates_history add column if not exists inference varchar;
 """
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from rich.progress import Progress
 
 from analysis.panel.data import fingerprint, is_synthetic, load_mart
-from analysis.panel.estimate import PanelFit, fit_panel, wild_bootstrap_pvalue
+from analysis.panel.estimate import PanelFit, cluster_jackknife, fit_panel, wild_bootstrap_pvalue
 from analysis.panel.figures import coefficient_plot, trend_figure
 from analysis.panel.history import append_history
 from analysis.panel.spec import table_specs
@@ -66,10 +66,16 @@ def estimate_all(
                     name=spec.name,
                 )
                 interest = spec.interest
-                if interest not in fit.absorbed and bootstrap_reps > 0:
-                    fit.boot_pvalues[interest] = wild_bootstrap_pvalue(
-                        frame, fit, interest, reps=bootstrap_reps, seed=seed
-                    )
+                # industry-clustered jackknife and bootstrap ignore the common shocks that a
+                # national regressor without year effects sees (econometrics.md, E4): only
+                # for the year-effects designs
+                if interest not in fit.absorbed and spec.effects == "twoway":
+                    se, p = cluster_jackknife(frame, fit, interest)
+                    fit.cv3_se[interest], fit.cv3_p[interest] = se, p
+                    if bootstrap_reps > 0:
+                        fit.boot_pvalues[interest] = wild_bootstrap_pvalue(
+                            frame, fit, interest, reps=bootstrap_reps, seed=seed
+                        )
                 fits.append(fit)
                 bar.advance(task)
             run.fits[table] = fits
@@ -92,9 +98,12 @@ def estimate_all(
         TITLES["table1"],
         f"N, mean, sd (ddof 1), min, max over the panel.{sample_note}",
     )
+    years = frame["year"].nunique()
     for table, fits in run.fits.items():
-        note = table_note(fits, synthetic)
-        run.files += write_table(regression_table(fits), tables_dir, table, TITLES[table], note)
+        note = table_note(fits, synthetic, exposure=exposure, years=years, reps=bootstrap_reps)
+        run.files += write_table(
+            regression_table(fits, reps=bootstrap_reps), tables_dir, table, TITLES[table], note
+        )
     all_fits = [f for fits in run.fits.values() for f in fits]
     run.files.append(coefficient_plot(all_fits, figures_dir / "coefficients.png", synthetic))
     run.files.append(trend_figure(frame, figures_dir / "icc_ics_trends.png", synthetic))

@@ -19,6 +19,7 @@ from analysis.panel.estimate import PanelFit
 from analysis.panel.spec import LABELS
 
 STARS = ((0.01, "***"), (0.05, "**"), (0.1, "*"))
+NEARLY_ABSORBED_MARK = "†"
 DESCRIPTIVE_VARIABLES = ("icc", "ics", "anti_global", "tech", "infina", "human", "size", "rd", "kl")
 
 
@@ -29,7 +30,7 @@ def stars(p: float) -> str:
     return ""
 
 
-def regression_table(fits: list[PanelFit], decimals: int = 3) -> pd.DataFrame:
+def regression_table(fits: list[PanelFit], decimals: int = 3, reps: int = 9999) -> pd.DataFrame:
     """Cells as strings: rows = terms (coefficient, then '(t)') and model statistics."""
     interests = [f.regressors[0] for f in fits]
     terms = list(dict.fromkeys([*interests, *(t for f in fits for t in f.regressors)]))
@@ -46,46 +47,94 @@ def regression_table(fits: list[PanelFit], decimals: int = 3) -> pd.DataFrame:
                 coef.append(f"absorbed by {what}")
                 tstat.append("")
             else:
-                coef.append(f"{f.params[term]:.{decimals}f}{stars(f.pvalues[term])}")
+                near = any(
+                    d.variable == term and d.status == "nearly absorbed" for d in f.diagnoses
+                )
+                mark = NEARLY_ABSORBED_MARK if near else ""
+                coef.append(f"{f.params[term]:.{decimals}f}{stars(f.pvalues[term])}{mark}")
                 tstat.append(f"({f.tstats[term]:.2f})")
         label = LABELS.get(term, term)
         rows[label] = coef
         rows[f"{label} t"] = tstat
 
-    def interest_boot(f: PanelFit) -> str:
-        p = f.boot_pvalues.get(f.regressors[0], np.nan)
-        return "" if np.isnan(p) else f"{p:.3f}"
-
-    rows["Wild bootstrap p (first regressor)"] = [interest_boot(f) for f in fits]
+    rows["Wild bootstrap p (first regressor)"] = [
+        format_p(f.boot_pvalues.get(f.regressors[0], np.nan), reps) for f in fits
+    ]
+    rows["CV3 jackknife p (first regressor)"] = [
+        format_p(f.cv3_p.get(f.regressors[0], np.nan)) for f in fits
+    ]
     rows["Industry FE"] = ["Yes"] * len(fits)
     rows["Year FE"] = ["Yes" if f.effects == "twoway" else "No" for f in fits]
     rows["Linear trend"] = ["Yes" if f.effects == "trend" else "No" for f in fits]
     rows["Observations"] = [str(f.nobs) for f in fits]
     rows["Within R-squared"] = [f"{f.r2_within:.3f}" for f in fits]
-    rows["Clusters (industries)"] = [str(f.n_clusters) for f in fits]
+    rows["Clusters (industries)"] = [
+        "" if f.cov == "driscoll-kraay" else str(f.n_clusters) for f in fits
+    ]
     table = pd.DataFrame(rows, index=columns).T
     table.index = [("" if i.endswith(" t") else i) for i in table.index]
     return table
 
 
-def table_note(fits: list[PanelFit], synthetic: bool) -> str:
+def format_p(p: float, reps: int = 9999) -> str:
+    """A p-value to 3 decimals; a bootstrap p of 0 as its bound ``<1/(B+1)``."""
+    if np.isnan(p):
+        return ""
+    return f"<{1 / (reps + 1):.4f}" if p == 0 else f"{p:.3f}"
+
+
+EXPOSURE_SHARES = {
+    "backward": "2007 backward GVC participation",
+    "forward": "2007 forward GVC participation",
+    "export": "2007 export intensity (gross exports / output)",
+}
+
+
+def table_note(
+    fits: list[PanelFit],
+    synthetic: bool,
+    *,
+    exposure: str = "backward",
+    years: int | None = None,
+    reps: int = 9999,
+) -> str:
+    """The note under a regression table: inference of each design, stars, the designs."""
+    parts = []
+    for effects, what in (("twoway", "year-FE columns"), ("trend", "trend columns")):
+        chosen = [f for f in fits if f.effects == effects]
+        if chosen:
+            f = chosen[0]
+            parts.append(f"{what}: {f.inference}, t({f.df_inference})")
+    inference = "; ".join(parts)
     cov = fits[0].cov if fits else "clustered"
-    inference = {
-        "clustered": "CRV1 standard errors clustered by industry (Stata small-sample factor)",
-        "driscoll-kraay": "Driscoll-Kraay standard errors (Bartlett kernel)",
-        "unadjusted": "conventional standard errors",
+    detail = {
+        "clustered": " (CRV1, Stata small-sample factor)",
+        "driscoll-kraay": " (Bartlett kernel; unstable with few years, a sensitivity check)",
+        "unadjusted": "",
     }[cov]
-    df = fits[0].df_inference if fits else None
-    note = (
-        f"t-statistics in parentheses from {inference}; p-values and stars from t({df}): "
-        "*** p<0.01, ** p<0.05, * p<0.1. Wild bootstrap p: wild cluster restricted "
-        "bootstrap, Webb weights, clustered by industry. Within R-squared of the model "
-        "net of its fixed effects (two-way within R-squared under year FE). A national, "
-        "time-only Anti_global is perfectly collinear with year effects and is reported "
-        "as absorbed; Exposure = 2007 backward GVC participation x standardised "
-        "Anti_global identifies the differential effect; the trend column identifies the "
-        "level effect from 11 annual values only."
+    span = f"{years} annual values" if years else "the annual values"
+    boot = (
+        f"wild cluster restricted bootstrap by industry, Webb weights, B = {reps:,}"
+        if reps > 0
+        else "not computed (--bootstrap-reps 0)"
     )
+    note = (
+        f"t-statistics in parentheses; standard errors{detail}: {inference}. Stars from "
+        "those t distributions: *** p<0.01, ** p<0.05, * p<0.1. Wild bootstrap p: "
+        f"{boot}. CV3: cluster-jackknife (leave one industry out) p from t(G-1). Both "
+        "only for year-FE columns: clustering by industry ignores the common annual shocks "
+        "of a national regressor in the trend columns. Within "
+        "R-squared of the model net of its fixed effects (two-way within R-squared under "
+        "year FE). A national, time-only Anti_global is perfectly collinear with year "
+        f"effects and is reported as absorbed; Exposure = {EXPOSURE_SHARES[exposure]} x "
+        "standardised Anti_global identifies the differential effect; the trend columns "
+        f"identify the level effect from {span} only."
+    )
+    if any(d.status == "nearly absorbed" for f in fits for d in f.diagnoses):
+        note += (
+            f" {NEARLY_ABSORBED_MARK}: nearly absorbed by the fixed effects (little variation "
+            "left); read with care."
+        )
     if synthetic:
         note += " SYNTHETIC SAMPLE DATA: not estimates from ADB, KOF or NBS statistics."
     return note
@@ -118,6 +167,9 @@ def _latex_escape(text: str) -> str:
         ("%", r"\%"),
         ("_", r"\_"),
         ("#", r"\#"),
+        ("<", r"$<$"),
+        (">", r"$>$"),
+        ("†", r"$^{\dagger}$"),
         ("*", r"$^{*}$"),
     ):
         text = text.replace(a, b)

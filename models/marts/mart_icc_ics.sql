@@ -104,6 +104,22 @@ panel_years as (
 
 ),
 
+standardisation as (
+
+    -- mean and sd of anti_global over the fixed standardisation window (var
+    -- standardise_years), restricted to panel years
+    select
+        avg(kof.anti_global) as anti_global_mean,
+        stddev_samp(kof.anti_global) as anti_global_sd
+    from kof
+    inner join panel_years
+        on kof.year = panel_years.year
+    where
+        kof.year between {{ var('standardise_years')['first'] }}
+        and {{ var('standardise_years')['last'] }}
+
+),
+
 kof_standardised as (
 
     select
@@ -113,13 +129,14 @@ kof_standardised as (
         kof.kofecgi_lag1,
         kof.anti_global,
         kof.anti_global_lag1,
-        (kof.anti_global - avg(kof.anti_global) over ())
-        / stddev_samp(kof.anti_global) over () as anti_global_z,
-        (kof.anti_global_lag1 - avg(kof.anti_global_lag1) over ())
-        / stddev_samp(kof.anti_global_lag1) over () as anti_global_lag1_z
+        (kof.anti_global - standardisation.anti_global_mean)
+        / standardisation.anti_global_sd as anti_global_z,
+        (kof.anti_global_lag1 - standardisation.anti_global_mean)
+        / standardisation.anti_global_sd as anti_global_lag1_z
     from kof
     inner join panel_years
         on kof.year = panel_years.year
+    cross join standardisation
 
 ),
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.testing as npt
+import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from analysis.panel.estimate import fit_panel, wild_bootstrap_pvalue
+from analysis.panel.estimate import (
+    cluster_jackknife,
+    dk_bandwidth,
+    fit_panel,
+    wild_bootstrap_pvalue,
+)
 from tests.panel.simulate import TRUE, simulated_panel
 
 REGRESSORS = ("exposure", "size", "rd", "kl")
@@ -76,6 +82,61 @@ def test_wild_bootstrap_p_value_is_a_probability_and_reproducible():
     assert p1 < 0.05  # true effect 0.3 with tiny noise: clearly significant
 
 
-def test_driscoll_kraay_option_runs():
+def test_driscoll_kraay_option_runs_with_a_stated_bandwidth():
     fit = fit_panel(simulated_panel(6), "icc", REGRESSORS, cov="driscoll-kraay", bandwidth=2)
     assert fit.df_inference == 10 and np.isfinite(fit.std_errors).all()
+    default = fit_panel(simulated_panel(6), "icc", REGRESSORS, cov="driscoll-kraay")
+    assert dk_bandwidth(11) == 2 and default.inference == "Driscoll-Kraay, Bartlett bandwidth 2"
+    npt.assert_allclose(default.std_errors, fit.std_errors, rtol=1e-12)
+
+
+def test_trend_design_clusters_by_industry_and_year_as_computed_by_hand():
+    """Cameron, Gelbach and Miller (2011) two-way CRV1, computed here from the within data:
+    V = (X'X)^-1 [c_G M_industry + c_T M_year - M_obs] (X'X)^-1 N / (N - K - (G - 1)),
+    c_g = g/(g - 1) (N - 1)/N, K = regressors + trend + constant; t(min(G, T) - 1)."""
+    frame = simulated_panel(1)
+    regs = ("anti_global", "size", "rd", "kl")
+    fit = fit_panel(frame, "icc", regs, effects="trend")
+    assert fit.inference == "clustered by industry and year" and fit.df_inference == 10
+    d = frame.sort_values(["sector", "year"]).reset_index(drop=True)
+    d["trend"] = d["year"] - d["year"].min()
+    cols = [*regs, "trend"]
+
+    def within(c):
+        return (d[c] - d.groupby("sector")[c].transform("mean")).to_numpy()
+
+    X = np.column_stack([within(c) for c in cols])
+    y = within("icc")
+    b = np.linalg.lstsq(X, y, rcond=None)[0]
+    scores = X * (y - X @ b)[:, None]
+
+    def meat(groups):
+        sums = pd.DataFrame(scores).groupby(groups.to_numpy()).sum().to_numpy()
+        return sums.T @ sums
+
+    N, G, T, K = len(d), d["sector"].nunique(), d["year"].nunique(), len(cols) + 1
+    bread = np.linalg.inv(X.T @ X)
+    middle = (
+        G / (G - 1) * (N - 1) / N * meat(d["sector"])
+        + T / (T - 1) * (N - 1) / N * meat(d["year"])
+        - scores.T @ scores
+    )
+    V = bread @ middle @ bread * N / (N - K - (G - 1))
+    npt.assert_allclose(b[0], fit.params["anti_global"], rtol=1e-9)
+    npt.assert_allclose(np.sqrt(V[0, 0]), fit.std_errors["anti_global"], rtol=1e-9)
+
+
+def test_cv3_jackknife_equals_leave_one_industry_out_with_statsmodels():
+    frame = simulated_panel(7)
+    fit = fit_panel(frame, "icc", REGRESSORS)
+    se, p = cluster_jackknife(frame, fit, "exposure")
+    formula = "icc ~ exposure + size + rd + kl + C(sector) + C(year)"
+    b = smf.ols(formula, data=frame).fit().params["exposure"]
+    drops = [
+        smf.ols(formula, data=frame[frame["sector"] != g]).fit().params["exposure"]
+        for g in frame["sector"].unique()
+    ]
+    G = len(drops)
+    expected = np.sqrt((G - 1) / G * np.sum((np.array(drops) - b) ** 2))
+    npt.assert_allclose(se, expected, rtol=1e-8)
+    assert 0 < p < 1
