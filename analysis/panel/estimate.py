@@ -51,7 +51,8 @@ class PanelFit:
 
     @property
     def absorbed(self) -> list[str]:
-        return [d.variable for d in self.diagnoses if d.status == "absorbed"]
+        """Regressors dropped: absorbed by the effects or collinear with the others."""
+        return [d.variable for d in self.diagnoses if d.dropped]
 
     def tidy(self) -> pd.DataFrame:
         """One row per regressor: coefficient, SE, t, p, bootstrap p (absorbed: NaN)."""
@@ -112,7 +113,7 @@ def fit_panel(
     used = [dependent, *regressors]
     data = frame.dropna(subset=used).sort_values([entity, time]).reset_index(drop=True)
     diagnoses = diagnose(data, regressors, entity, time, effects)
-    kept = tuple(d.variable for d in diagnoses if d.status != "absorbed")
+    kept = tuple(d.variable for d in diagnoses if not d.dropped)
     indexed = data.set_index([entity, time])
     exog = _design(data, kept, entity, time, effects).set_axis(indexed.index)
     model = PanelOLS(indexed[dependent], exog, entity_effects=True)

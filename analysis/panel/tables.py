@@ -44,11 +44,13 @@ def regression_table(fits: list[PanelFit], decimals: int = 3, reps: int = 9999) 
                 tstat.append("")
             elif term in f.absorbed:
                 what = "year FE" if f.effects == "twoway" else "fixed effects"
-                coef.append(f"absorbed by {what}")
+                collinear = any(d.variable == term and d.status == "collinear" for d in f.diagnoses)
+                coef.append("collinear, dropped" if collinear else f"absorbed by {what}")
                 tstat.append("")
             else:
                 near = any(
-                    d.variable == term and d.status == "nearly absorbed" for d in f.diagnoses
+                    d.variable == term and d.status in ("nearly absorbed", "nearly collinear")
+                    for d in f.diagnoses
                 )
                 mark = NEARLY_ABSORBED_MARK if near else ""
                 coef.append(f"{f.params[term]:.{decimals}f}{stars(f.pvalues[term])}{mark}")
@@ -130,10 +132,15 @@ def table_note(
         "standardised Anti_global identifies the differential effect; the trend columns "
         f"identify the level effect from {span} only."
     )
-    if any(d.status == "nearly absorbed" for f in fits for d in f.diagnoses):
+    if any(d.status.startswith("nearly") for f in fits for d in f.diagnoses):
         note += (
-            f" {NEARLY_ABSORBED_MARK}: nearly absorbed by the fixed effects (little variation "
-            "left); read with care."
+            f" {NEARLY_ABSORBED_MARK}: nearly absorbed by the fixed effects or nearly collinear "
+            "with the other regressors (little variation left); read with care."
+        )
+    if any(d.status == "collinear" for f in fits for d in f.diagnoses):
+        note += (
+            " Collinear, dropped: exactly collinear with the other regressors given the "
+            "effects; the specification is estimated without it."
         )
     if synthetic:
         note += " SYNTHETIC SAMPLE DATA: not estimates from ADB, KOF or NBS statistics."

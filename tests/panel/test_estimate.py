@@ -140,3 +140,22 @@ def test_cv3_jackknife_equals_leave_one_industry_out_with_statsmodels():
     expected = np.sqrt((G - 1) / G * np.sum((np.array(drops) - b) ** 2))
     npt.assert_allclose(se, expected, rtol=1e-8)
     assert 0 < p < 1
+
+
+def test_collinear_regressors_are_dropped_with_a_message_and_near_ones_flagged():
+    frame = simulated_panel(8)
+    frame["size_twice"] = 2.0 * frame["size"] - frame["kl"]  # exact linear combination
+    fit = fit_panel(frame, "icc", ("exposure", "size", "kl", "size_twice"))
+    status = {d.variable: d.status for d in fit.diagnoses}
+    assert status["size_twice"] == "collinear" and fit.absorbed == ["size_twice"]
+    assert status["exposure"] == "ok" and "size_twice" not in fit.params
+    message = next(d for d in fit.diagnoses if d.variable == "size_twice").message("twoway")
+    assert "collinear with the other regressors" in message and "dropped" in message
+    noise = np.random.default_rng(3).normal(size=len(frame)) * frame["size"].std()
+    frame["size_noisy"] = frame["size"] + 1e-4 * noise  # linearmodels alone would refuse it
+    tight = fit_panel(frame, "icc", ("exposure", "size", "size_noisy"))
+    assert tight.absorbed == ["size_noisy"] and "size" in tight.params
+    frame["size_noisy"] = frame["size"] + 3e-3 * noise
+    near = fit_panel(frame, "icc", ("exposure", "size", "size_noisy"))
+    assert {d.variable: d.status for d in near.diagnoses}["size_noisy"] == "nearly collinear"
+    assert "size_noisy" in near.params
