@@ -19,7 +19,15 @@ import numpy as np
 import pandas as pd
 
 from analysis.ingest.errors import IngestError, cell_name
-from analysis.ingest.excel import is_blank, numeric_block, read_first_sheet, text
+from analysis.ingest.excel import (
+    is_blank,
+    numeric_block,
+    read_first_sheet,
+    text,
+    with_sheets_hint,
+)
+from analysis.ingest.years import YEAR as _YEAR
+from analysis.ingest.years import year_problem, years_named
 from analysis.reference import ADB_TOTAL_ROWS, FD_CODES, ROW, SECTOR_CODES
 
 SECTORS: tuple[str, ...] = SECTOR_CODES
@@ -37,7 +45,6 @@ ECONOMY_COL, CODE_COL, DATA_COL = 2, 3, 4  # 0-based: Excel columns C, D, E
 FILE_NAME = re.compile(
     r"^ADB-MRIO(?P<edition>\d+)?-(?P<year>\d{4})(?:_(?P<vintage>.*))?\.xlsx$", re.IGNORECASE
 )
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _SECTOR_LIKE = re.compile(r"^c\d+$", re.IGNORECASE)
 
 
@@ -262,23 +269,16 @@ def _check_title(path: Path, sheet: str, rows: list[list[Any]], year: int) -> No
     title_row = rows[TITLE_ROW] if rows else []
     col = next((j for j, v in enumerate(title_row) if not is_blank(v)), 0)
     title = " ".join(text(v) for v in title_row if not is_blank(v))
-    years = [int(y) for y in _YEAR.findall(title)]
-    if not years:
-        raise IngestError.at(
-            path,
-            f"missing year: the title {title!r} names no year (row 1 holds e.g. "
-            f"'ADB Multi-Regional Input-Output Table {year}')",
-            sheet=sheet,
-            cell=(TITLE_ROW, col),
-        )
-    if year not in years:
-        raise IngestError.at(
-            path,
-            f"year mismatch: the title names {', '.join(map(str, years))} "
-            f"but the file name says {year}",
-            sheet=sheet,
-            cell=(TITLE_ROW, col),
-        )
+    problem = year_problem(title, year)
+    if problem is not None:
+        if not _YEAR.search(title):
+            problem += f" (row 1 holds e.g. 'ADB Multi-Regional Input-Output Table {year}')"
+        raise IngestError.at(path, problem, sheet=sheet, cell=(TITLE_ROW, col))
+    # ADB names the sheet 'ADB MRIO <year>': a year there must agree too
+    if years_named(sheet)[0]:
+        problem = year_problem(sheet, year, "the sheet name")
+        if problem is not None:
+            raise IngestError.at(path, problem, sheet=sheet, where="sheet name")
 
 
 def read_adb_mrio(path: Path | str) -> dict[str, pd.DataFrame]:
@@ -290,8 +290,11 @@ def read_adb_mrio(path: Path | str) -> dict[str, pd.DataFrame]:
     path = Path(path)
     info = parse_file_name(path)
     sheet, rows = read_first_sheet(path)
-    _check_title(path, sheet, rows, info.year)
-    header = _parse_header(path, sheet, rows)
+    try:
+        _check_title(path, sheet, rows, info.year)
+        header = _parse_header(path, sheet, rows)
+    except IngestError as err:  # perhaps the data is on another sheet: list them
+        raise with_sheets_hint(err, path, sheet) from None
     economies = header.economies
     _check_row_labels(path, sheet, rows, economies)
     G = len(economies)

@@ -28,6 +28,11 @@ def cell_name(row: int, col: int) -> str:
     return f"{column_letters(col)}{row + 1}"
 
 
+def os_reason(exc: OSError) -> str:
+    """The operating system's reason for a failed file operation ('Permission denied')."""
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
 class IngestError(ValueError):
     """A raw file (or a set of raw files) breaks a structural rule of docs/raw-layouts.md.
 

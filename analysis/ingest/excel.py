@@ -1,8 +1,10 @@
 """xlsx helpers on top of python-calamine that keep Excel coordinates for error messages.
 
-``read_first_sheet`` returns the rows of the first sheet from cell A1 (``skip_empty_area=False``
-so that row/column indices are Excel's, minus one), ``numeric_block`` converts a rectangle of
-cells to a float matrix in C speed and looks for the offending cell only when it fails.
+``read_first_sheet`` returns the rows of the first visible worksheet from cell A1
+(``skip_empty_area=False`` so that row/column indices are Excel's, minus one),
+``numeric_block`` converts a rectangle of cells to a float matrix in C speed and looks for the
+offending cell only when it fails; ``error_cells`` finds Excel error values in the sheet XML
+(Transitional or Strict Open XML).
 """
 
 from __future__ import annotations
@@ -16,36 +18,108 @@ from typing import Any
 from xml.etree import ElementTree
 
 import numpy as np
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from analysis.ingest.errors import IngestError
+from analysis.ingest.errors import IngestError, os_reason
 
 _NUMBER_TYPES = frozenset({float, int})
 _CELL_TYPES = frozenset({float, int, str})
 
 
 def read_first_sheet(path: Path) -> tuple[str, list[list[Any]]]:
-    """(sheet name, rows) of the first sheet; rows start at Excel row 1, column A.
+    """(sheet name, rows) of the first visible worksheet; rows start at Excel row 1, column A.
 
-    A 0-byte file, an unreadable workbook, a workbook without sheets and a sheet without
-    any non-blank cell are errors.
+    Hidden and very hidden sheets and chart sheets are passed over (``sheets_metadata`` in
+    workbook order). A 0-byte or unreadable file, a workbook without a visible worksheet and
+    a sheet without any non-blank cell are errors; the last two list the workbook's sheets.
     """
     path = Path(path)
-    if path.stat().st_size == 0:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError.at(path, f"cannot be read ({os_reason(exc)})") from None
+    if size == 0:
         raise IngestError.at(path, "the file is empty (0 bytes)")
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        names = workbook.sheet_names
-        if not names:
+        sheets = list(workbook.sheets_metadata)
+        if not sheets:
             raise IngestError.at(path, "the workbook has no sheet")
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        visible = [
+            s
+            for s in sheets
+            if s.typ == SheetTypeEnum.WorkSheet and s.visible == SheetVisibleEnum.Visible
+        ]
+        if not visible:
+            raise IngestError.at(
+                path,
+                f"the workbook has no visible worksheet (sheets: {_describe(sheets)})",
+            )
+        name = visible[0].name
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except IngestError:
         raise
+    except OSError as exc:
+        raise IngestError.at(path, f"cannot be read ({os_reason(exc)})") from None
     except Exception as exc:  # calamine raises its own error types for broken files
         raise IngestError.at(path, f"cannot be read as an xlsx workbook ({exc})") from None
     if not any(_filled(v) for row in rows for v in row):
-        raise IngestError.at(path, "the sheet is empty (no cell has a value)", sheet=names[0])
-    return names[0], rows
+        raise IngestError.at(
+            path,
+            "the sheet is empty (no cell has a value); the first visible worksheet is read"
+            + (f" (sheets: {_describe(sheets)})" if len(sheets) > 1 else ""),
+            sheet=name,
+        )
+    return name, rows
+
+
+_VISIBILITY = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "very hidden"}
+_KIND = {
+    "WorkSheet": "",
+    "ChartSheet": "chart sheet, ",
+    "DialogSheet": "dialog sheet, ",
+    "MacroSheet": "macro sheet, ",
+    "Vba": "VBA module, ",
+}
+
+
+def _enum_name(value: Any) -> str:
+    """'Hidden' for SheetVisibleEnum.Hidden (calamine's enums are not hashable)."""
+    return str(value).rsplit(".", 1)[-1]
+
+
+def _describe(sheets: list[Any]) -> str:
+    """'Notes' (hidden), 'Chart1' (chart sheet, visible), 'ADB MRIO 2018' (visible)."""
+    return ", ".join(
+        f"'{s.name}' ({_KIND.get(_enum_name(s.typ), '')}"
+        f"{_VISIBILITY.get(_enum_name(s.visible), _enum_name(s.visible))})"
+        for s in sheets
+    )
+
+
+def sheets_hint(path: Path, sheet: str) -> str:
+    """For an error about the sheet read: the workbook's sheets and their visibility.
+
+    '' when the workbook has only that one sheet (or cannot be listed), otherwise e.g.
+    `` (the first visible worksheet 'Cover' was read; sheets: 'Cover' (visible), ...)``.
+    """
+    try:
+        sheets = list(CalamineWorkbook.from_path(str(path)).sheets_metadata)
+    except Exception:
+        return ""
+    if len(sheets) <= 1:
+        return ""
+    return f" (the first visible worksheet '{sheet}' was read; sheets: {_describe(sheets)})"
+
+
+def with_sheets_hint(err: IngestError, path: Path, sheet: str) -> IngestError:
+    """``err`` with ``sheets_hint`` appended (the same error when the workbook has one sheet)."""
+    hint = sheets_hint(path, sheet)
+    if not hint:
+        return err
+    return IngestError(
+        f"{err}{hint}", file=err.file, sheet=err.sheet, location=err.location, rule=err.rule + hint
+    )
 
 
 def _filled(value: Any) -> bool:
@@ -66,40 +140,96 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
-_NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
 _CHUNK = 1 << 22  # bytes of sheet XML per read
 _CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"')
+#: r:id of <sheet>: Transitional and Strict Open XML relationship namespaces.
+_R_ID = (
+    "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
+    "{http://purl.oclc.org/ooxml/officeDocument/relationships}id",
+)
 
 
-def _first_sheet_xml(archive: zipfile.ZipFile) -> str:
-    """Zip member of the first sheet (workbook order, as calamine's index 0)."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    sheet = workbook.find("m:sheets/m:sheet", _NS)
-    rid = sheet.get(f"{{{_NS['r']}}}id") if sheet is not None else None
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels.findall("rel:Relationship", _NS):
-        if rel.get("Id") == rid:
-            target = rel.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-    raise KeyError("first worksheet not found")
+def _local(tag: str) -> str:
+    """Local name of an ElementTree tag or attribute, whatever its namespace."""
+    return tag.rsplit("}", 1)[-1]
 
 
-def error_cells(path: Path) -> Iterator[tuple[int, int]]:
-    """0-based (row, col) of every cell of the first sheet that holds an Excel error value.
+def _relationships(archive: zipfile.ZipFile, part: str) -> list[ElementTree.Element]:
+    """<Relationship> elements of ``part`` (its ``_rels/<name>.rels``), [] when absent."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", f"{name}.rels")
+    if rels not in archive.namelist():
+        return []
+    root = ElementTree.fromstring(archive.read(rels))
+    return [el for el in root.iter() if _local(el.tag) == "Relationship"]
 
+
+def _resolve(part: str, target: str) -> str:
+    """Zip member name of a relationship target relative to ``part``."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+
+
+def _sheet_xml(archive: zipfile.ZipFile, sheet: str | None) -> str:
+    """Zip member holding the worksheet named ``sheet`` (None: the first visible worksheet).
+
+    Elements and attributes are matched by local name, so Transitional and Strict Open XML
+    (``http://purl.oclc.org/ooxml/...`` namespaces) are both read. KeyError if not found.
+    """
+    workbook = "xl/workbook.xml"
+    for rel in _relationships(archive, ""):
+        if rel.get("Type", "").endswith("/officeDocument"):
+            workbook = _resolve("", rel.get("Target", ""))
+            break
+    root = ElementTree.fromstring(archive.read(workbook))
+    targets = {
+        rel.get("Id"): (rel.get("Type", ""), _resolve(workbook, rel.get("Target", "")))
+        for rel in _relationships(archive, workbook)
+    }
+    for el in root.iter():
+        if _local(el.tag) != "sheet":
+            continue
+        rid = next((el.get(key) for key in _R_ID if el.get(key) is not None), None)
+        if rid is None:  # any other namespace: match the attribute by local name
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+        kind, member = targets.get(rid, ("", ""))
+        if sheet is None:
+            if el.get("state", "visible") != "visible" or not kind.endswith("/worksheet"):
+                continue
+        elif el.get("name") != sheet:
+            continue
+        if member not in archive.namelist():
+            raise KeyError(f"sheet part {member or rid!r} missing")
+        return member
+    raise KeyError("sheet not found")
+
+
+def error_cells(path: Path, sheet: str | None = None) -> Iterator[tuple[int, int]]:
+    """0-based (row, col) of every cell of ``sheet`` that holds an Excel error value.
+
+    ``sheet`` is a sheet name (None: the first visible worksheet, as ``read_first_sheet``).
     python-calamine's ``to_python`` returns '' for error cells (``#DIV/0!``, ``#N/A``, ...),
     which would pass as blank = 0: scan the sheet XML for ``t="e"`` cells instead (streamed,
-    about 0.5 s for a full-size ADB sheet of 175 MB XML).
+    about 0.5 s for a full-size ADB sheet of 175 MB XML). A sheet that cannot be located in
+    the workbook XML is an IngestError (the scan must never be skipped silently).
     """
-    with zipfile.ZipFile(path) as archive:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise IngestError.at(path, f"cannot be read as an xlsx workbook ({exc})") from None
+    with archive:
         try:
-            member = _first_sheet_xml(archive)
-        except (KeyError, ElementTree.ParseError):
-            return
+            member = _sheet_xml(archive, sheet)
+        except (KeyError, ElementTree.ParseError) as exc:
+            which = f"sheet '{sheet}'" if sheet is not None else "the first visible worksheet"
+            raise IngestError.at(
+                path,
+                f"cannot locate {which} in the workbook XML (xl/workbook.xml and its "
+                f"relationships: {exc}), so Excel error cells (#DIV/0!, #N/A) cannot be "
+                "checked",
+                sheet=sheet,
+            ) from None
         with archive.open(member) as fh:
             tail, skip = b"", 0
             while chunk := fh.read(_CHUNK):
@@ -170,7 +300,7 @@ def numeric_block(
                     sheet=sheet,
                     cell=(row0 + i, col0 + j),
                 )
-    for r, c in error_cells(path):
+    for r, c in error_cells(path, sheet):
         if row0 <= r < row0 + n_rows and col0 <= c < col0 + n_cols:
             raise IngestError.at(
                 path,

@@ -14,12 +14,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.ingest.errors import IngestError
-from analysis.ingest.excel import is_blank, numeric_block, read_first_sheet
+from analysis.ingest.excel import is_blank, numeric_block, read_first_sheet, with_sheets_hint
 from analysis.ingest.schemas import KOF_INDEX_NAMES
 
 HEADER: tuple[str, ...] = ("code", "country", "year", *KOF_INDEX_NAMES)
 FILE_NAME = re.compile(r"^KOFGI_(?P<vintage>\d{4})_public\.xlsx$", re.IGNORECASE)
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+#: Plausible data years (the 2022 release covers 1970-2020).
+YEAR_RANGE: tuple[int, int] = (1970, 2100)
 
 
 def parse_vintage(path: Path | str) -> int:
@@ -43,13 +45,14 @@ def read_kof(path: Path | str) -> dict[str, pd.DataFrame]:
     for j, want in enumerate(HEADER):
         got = header[j] if j < len(header) else ""
         if not isinstance(got, str) or got.strip() != want:
-            raise IngestError.at(
+            err = IngestError.at(
                 path,
                 f"header {got!r}, expected {want!r} (the 30 columns of the KOF release: "
                 "code, country, year, KOFGI, KOFGIdf, ..., KOFPoGIdj)",
                 sheet=sheet,
                 cell=(0, j),
             )
+            raise with_sheets_hint(err, path, sheet)
     for j in range(len(HEADER), len(header)):
         if not is_blank(header[j]):
             raise IngestError.at(
@@ -84,6 +87,13 @@ def read_kof(path: Path | str) -> dict[str, pd.DataFrame]:
             )
         if type(year) not in (int, float) or not float(year).is_integer():
             raise IngestError.at(path, f"year {year!r} is not an integer", sheet=sheet, cell=(r, 2))
+        if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+            raise IngestError.at(
+                path,
+                f"year {int(year)} outside {YEAR_RANGE[0]}..{YEAR_RANGE[1]}",
+                sheet=sheet,
+                cell=(r, 2),
+            )
         key = (code, int(year))
         if key in seen:
             raise IngestError.at(

@@ -24,7 +24,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from analysis.ingest.adb_mrio import read_adb_mrio
-from analysis.ingest.errors import IngestError
+from analysis.ingest.errors import IngestError, os_reason
 from analysis.ingest.kof import read_kof
 from analysis.ingest.nbs import read_nbs
 from analysis.ingest.schemas import SCHEMAS, write_parquet
@@ -89,25 +89,78 @@ class IngestReport:
 
 
 def raw_files(raw_dir: Path, source: str) -> tuple[list[Path], list[Path]]:
-    """(files the source's reader takes, other files ignored) in ``raw_dir/<source>/``.
+    """(files the source's reader takes, other entries ignored) in ``raw_dir/<source>/``.
 
-    Hidden files and Office lock files (``~$...``) are not listed at all.
+    The reader takes the regular files (or links to one) with the source's suffix; every
+    other entry is listed as ignored: files with other suffixes, directories, broken
+    symbolic links (``ingest_all`` refuses those named like a raw file). Hidden files and
+    Office lock files (``~$...``) are not listed at all.
     """
     folder = Path(raw_dir) / source
     if not folder.is_dir():
         return [], []
     suffix = SOURCES[source].suffix
-    found = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~")))
-    return (
-        [p for p in found if p.suffix.lower() == suffix],
-        [p for p in found if p.suffix.lower() != suffix],
-    )
+    try:
+        found = sorted(p for p in folder.iterdir() if not p.name.startswith((".", "~")))
+    except OSError as exc:
+        raise IngestError(
+            f"{folder}: cannot list the raw folder ({os_reason(exc)})",
+            rule="raw folder unreadable",
+        ) from None
+    files = [p for p in found if p.suffix.lower() == suffix and p.is_file()]
+    return files, [p for p in found if p not in files]
+
+
+def _ignored_note(source: str, path: Path) -> str:
+    """The report note for an ignored entry; IngestError for a raw file that cannot be read.
+
+    A broken symbolic link, or anything but a regular file or directory (a FIFO, a socket),
+    named like a raw file of the source is an error: silently skipping it would land the
+    source without that file.
+    """
+    suffix = SOURCES[source].suffix
+    if path.is_symlink() and not path.exists():
+        if path.suffix.lower() == suffix:
+            raise IngestError.at(
+                path,
+                f"broken symbolic link in {path.parent}: its target {os.readlink(path)!r} "
+                f"does not exist (a {suffix} raw file of {source!r} that cannot be read)",
+            )
+        return f"{source}: ignored {path.name} (broken symbolic link)"
+    if path.is_dir():
+        return f"{source}: ignored {path.name}/ (a directory: sub-folders are not read)"
+    if path.suffix.lower() == suffix:
+        raise IngestError.at(
+            path,
+            f"not a regular file (a {suffix} raw file of {source!r} must be a file or a "
+            "link to one)",
+        )
+    return f"{source}: ignored {path.name} (not a {suffix} file)"
 
 
 @dataclass
 class _AdbSeen:
     path: Path
     economies: list[str]
+
+
+def _check_unique(
+    path: Path,
+    key: tuple[object, ...],
+    seen: dict[tuple[object, ...], Path],
+    what: str,
+    rule: str,
+) -> None:
+    """One file per key within a source (names differing only in letter case included)."""
+    if key in seen:
+        other = seen[key]
+        raise IngestError(
+            f"{other.name} and {path.name}: both hold {what} ({rule}; keep one of them in "
+            f"the raw folder)",
+            file=path.name,
+            rule=f"{what} twice",
+        )
+    seen[key] = path
 
 
 def _check_adb_set(
@@ -197,6 +250,7 @@ def _stage_source(
         (tmp / table).mkdir(parents=True)
     by_year: dict[tuple[str, int], Path] = {}
     by_edition: dict[str, _AdbSeen] = {}
+    seen: dict[tuple[object, ...], Path] = {}
     for path in files:
         step(f"{source}: {path.name}")
         tables = spec.reader(path)
@@ -207,6 +261,15 @@ def _stage_source(
             )
         if source == "adb_mrio":
             _check_adb_set(path, tables, by_year, by_edition)
+        elif source == "nbs":
+            stats = tables["industry_stats"]
+            table, year = str(stats["table_name"].iloc[0]), int(stats["year"].iloc[0])
+            what = f"the NBS {table} table of {year}"
+            _check_unique(path, (table, year), seen, what, "one file per table and year")
+        elif source == "kof":
+            vintage = int(tables["kof_index"]["vintage"].iloc[0])
+            what = f"the KOF release of vintage {vintage}"
+            _check_unique(path, (vintage,), seen, what, "one file per vintage")
         for table, frame in tables.items():
             rows = write_parquet(source, table, frame, tmp / table / f"{path.stem}.parquet")
             report.rows[table] = report.rows.get(table, 0) + rows
@@ -271,9 +334,7 @@ def ingest_all(
     for source in requested:
         files, ignored = raw_files(raw_dir, source)
         for path in ignored:
-            report.notes.append(
-                f"{source}: ignored {path.name} (not a {SOURCES[source].suffix} file)"
-            )
+            report.notes.append(_ignored_note(source, path))
         if files:
             plan[source] = files
         elif sources:

@@ -3,7 +3,8 @@
 ``nbs_industry_<year>.csv`` and ``nbs_science_<year>.csv`` (docs/raw-layouts.md): line 1 title
 with the year, line 2 ``Classification: GB/T 4754-2002`` (or ``-2011``), line 3 the header
 ``code,industry,<Indicator> (<unit>),...``, then one row per 2-digit industry and a ``Total``
-row (blank code) checked against the column sums; trailing ``Note:`` lines are ignored.
+row (blank code) checked against the column sums; trailing ``Note:`` lines are ignored (a
+data row below a note, or a row with more cells than the header, is an error).
 Values are converted to canonical units (money: 100 million yuan; persons: 10000 persons;
 person-years: 10000 person-years; patents: pieces). Lands ``industry_stats``.
 """
@@ -20,8 +21,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.errors import IngestError
+from analysis.ingest.errors import IngestError, os_reason
 from analysis.ingest.nbs_codes import CLASSIFICATIONS, NBS_CODES
+from analysis.ingest.years import YEAR as _YEAR
+from analysis.ingest.years import year_problem
 
 FILE_NAME = re.compile(r"^nbs_(?P<table>industry|science)_(?P<year>\d{4})\.csv$", re.IGNORECASE)
 MISSING: frozenset[str] = frozenset({"", "…", "...", "-"})
@@ -65,9 +68,11 @@ INDICATORS: tuple[Indicator, ...] = (
 _BY_HEADER: dict[str, Indicator] = {" ".join(i.header.lower().split()): i for i in INDICATORS}
 _HEADER_CELL = re.compile(r"^(?P<name>[^()]*?)\s*(?:\((?P<unit>[^()]*)\))?\s*$")
 _CLASSIFICATION = re.compile(r"^\s*classification\s*:\s*GB/T\s*4754\s*-\s*(\d{4})\s*$", re.I)
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+#: Full-width parentheses (as typed with a Chinese input method) read as ASCII ones.
+_FULL_WIDTH = str.maketrans({"\uff08": "(", "\uff09": ")"})
+_THOUSANDS_HINT = 'an unquoted thousands separator? Write 15820.82 or quote it: "15,820.82"'
 
 
 def normalise_unit(unit: str) -> str:
@@ -111,7 +116,7 @@ def _parse_header(path: Path, cells: list[str], line: int, table: str) -> list[_
     columns: list[_Column] = []
     seen: dict[str, int] = {}
     for number, cell in enumerate(cells[2:], start=3):
-        parsed = _HEADER_CELL.match(cell)
+        parsed = _HEADER_CELL.match(cell.translate(_FULL_WIDTH))
         name = " ".join((parsed["name"] if parsed else cell).lower().split())
         indicator = _BY_HEADER.get(name)
         if indicator is None:
@@ -176,7 +181,10 @@ def read_nbs(path: Path | str) -> dict[str, pd.DataFrame]:
             where="file name",
         )
     table, year = match["table"].lower(), int(match["year"])
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError.at(path, f"cannot be read ({os_reason(exc)})") from None
     if not raw:
         raise IngestError.at(path, "the file is empty (0 bytes)")
     try:
@@ -195,16 +203,9 @@ def read_nbs(path: Path | str) -> dict[str, pd.DataFrame]:
 
     # line 1: title with the year
     title = " ".join(c.strip() for c in records[0][1] if c.strip())
-    years = [int(y) for y in _YEAR.findall(title)]
-    if not years:
-        raise IngestError.at(path, f"missing year: the title {title!r} names no year", line=1)
-    if year not in years:
-        raise IngestError.at(
-            path,
-            f"year mismatch: the title names {', '.join(map(str, years))} "
-            f"but the file name says {year}",
-            line=1,
-        )
+    problem = year_problem(title, year)
+    if problem is not None:
+        raise IngestError.at(path, problem, line=1)
     # line 2: classification
     if len(records) < 2:
         raise IngestError.at(path, "missing classification line", line=2)
@@ -225,23 +226,42 @@ def read_nbs(path: Path | str) -> dict[str, pd.DataFrame]:
     header_line, header_cells = records[2]
     columns = _parse_header(path, header_cells, header_line, table)
     width = 2 + len(columns)
+    header_count = max(width, len(header_cells))  # trailing blank header cells included
 
     codes: list[str] = []
     names: list[str] = []
     values: list[list[float | None]] = []
     lines_of: dict[str, int] = {}
     total: tuple[int, list[float | None]] | None = None
+    note_line: int | None = None
     for line, cells in records[3:]:
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue
+        if note_line is not None:
+            # notes end the table: a data row below a note would be dropped silently
+            if re.fullmatch(r"\d+", cells[0]) or (
+                not cells[0] and len(cells) > 1 and cells[1].lower() in TOTAL_LABELS
+            ):
+                raise IngestError.at(
+                    path,
+                    f"data row after the Note line {note_line} (notes end the table; "
+                    "move the note below the Total row)",
+                    line=line,
+                    column=1,
+                )
+            continue
         if cells[0].lower().startswith("note"):
-            break  # trailing notes
+            note_line = line  # trailing notes
+            continue
+        if len(cells) > header_count:
+            raise _too_many_cells(path, line, cells, header_line, header_count)
         if len(cells) > width and any(cells[width:]):
             first_extra = next(j for j in range(width, len(cells)) if cells[j])
             raise IngestError.at(
                 path,
-                f"value {cells[first_extra]!r} beyond the {width} columns of the header",
+                f"value {cells[first_extra]!r} beyond the {width} columns of the header "
+                f"({_THOUSANDS_HINT})",
                 line=line,
                 column=first_extra + 1,
             )
@@ -328,6 +348,31 @@ def read_nbs(path: Path | str) -> dict[str, pd.DataFrame]:
         }
     )
     return {"industry_stats": frame}
+
+
+def _too_many_cells(
+    path: Path, line: int, cells: list[str], header_line: int, header_count: int
+) -> IngestError:
+    """A data row longer than the header: name the likely split number if there is one."""
+    rule = f"the row has {len(cells)} cells but the header (line {header_line}) has {header_count}"
+    for j in range(2, len(cells) - 1):
+        if re.fullmatch(r"[+-]?\d{1,3}", cells[j]) and re.fullmatch(
+            r"\d{3}(?:\.\d*)?", cells[j + 1]
+        ):
+            return IngestError.at(
+                path,
+                f"{rule}: '{cells[j]},{cells[j + 1]}' looks like one number split by an "
+                f"unquoted thousands separator, which shifts every later value (write "
+                f'{cells[j]}{cells[j + 1]} or quote it: "{cells[j]},{cells[j + 1]}")',
+                line=line,
+                column=j + 1,
+            )
+    return IngestError.at(
+        path,
+        f"{rule}: the values are shifted ({_THOUSANDS_HINT})",
+        line=line,
+        column=header_count + 1,
+    )
 
 
 def _check_total(

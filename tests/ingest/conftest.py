@@ -9,6 +9,8 @@ Excel cell before writing.
 from __future__ import annotations
 
 import csv
+import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,11 +139,7 @@ class XlError:
     code: str = "#DIV/0!"
 
 
-def write_xlsx(path: Path, grid: list[list], sheet: str = "Sheet1") -> Path:
-    """Write a grid (None = blank, XlError = error value) to an xlsx file with one sheet."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    ws = wb.add_worksheet(sheet)
+def _write_grid(ws, grid: list[list]) -> None:
     for r, row in enumerate(grid):
         for c, value in enumerate(row):
             if value is None:
@@ -155,7 +153,64 @@ def write_xlsx(path: Path, grid: list[list], sheet: str = "Sheet1") -> Path:
                 ws.write_boolean(r, c, value)
             else:
                 ws.write_number(r, c, value)
+
+
+def write_xlsx(
+    path: Path,
+    grid: list[list],
+    sheet: str = "Sheet1",
+    *,
+    before: Sequence[tuple[str, list[list] | None, bool]] = (),
+) -> Path:
+    """Write a grid (None = blank, XlError = error value) to an xlsx file with one sheet.
+
+    ``before``: sheets written ahead of it, as (name, grid, hidden); a grid of None makes
+    a chart sheet (a line chart of the data sheet's column E).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    hidden = []
+    for name, extra, hide in before:
+        if extra is None:
+            chart_sheet = wb.add_chartsheet(name)
+            chart = wb.add_chart({"type": "line"})
+            chart.add_series({"values": f"='{sheet}'!$E$8:$E$20"})
+            chart_sheet.set_chart(chart)
+            target = chart_sheet
+        else:
+            target = wb.add_worksheet(name)
+            _write_grid(target, extra)
+        if hide:
+            hidden.append(target)
+    ws = wb.add_worksheet(sheet)
+    _write_grid(ws, grid)
+    ws.activate()  # a hidden sheet cannot be the active one
+    for target in hidden:
+        target.hide()
     wb.close()
+    return path
+
+
+_STRICT = {
+    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": (
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+    ),
+    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships"
+    ),
+}
+
+
+def to_strict(path: Path) -> Path:
+    """Rewrite an xlsx file as Strict Open XML (the purl.oclc.org namespaces), in place."""
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in members:
+            if info.filename.endswith((".xml", ".rels")):
+                for transitional, strict in _STRICT.items():
+                    data = data.replace(transitional, strict)
+            archive.writestr(info, data)
     return path
 
 
@@ -167,12 +222,22 @@ def write_adb(
     name: str | None = None,
     edit=None,
     seed: int = 7,
+    sheet: str | None = None,
+    before: Sequence[tuple[str, list[list] | None, bool]] = (),
 ) -> Path:
-    """Write ``ADB-MRIO62-<year>_test.xlsx`` (or ``name``); ``edit(grid)`` may plant faults."""
+    """Write ``ADB-MRIO62-<year>_test.xlsx`` (or ``name``); ``edit(grid)`` may plant faults.
+
+    ``sheet`` names the data sheet (default ``ADB MRIO <year>``); ``before`` as write_xlsx.
+    """
     grid, _ = adb_grid(year, economies, seed)
     if edit is not None:
         grid = edit(grid) or grid
-    return write_xlsx(folder / (name or f"ADB-MRIO62-{year}_test.xlsx"), grid, f"ADB MRIO {year}")
+    return write_xlsx(
+        folder / (name or f"ADB-MRIO62-{year}_test.xlsx"),
+        grid,
+        sheet or f"ADB MRIO {year}",
+        before=before,
+    )
 
 
 # --- NBS --------------------------------------------------------------------------------
@@ -257,11 +322,17 @@ def kof_grid() -> list[list]:
     return grid
 
 
-def write_kof(folder: Path, *, edit=None, name: str = "KOFGI_2022_public.xlsx") -> Path:
+def write_kof(
+    folder: Path,
+    *,
+    edit=None,
+    name: str = "KOFGI_2022_public.xlsx",
+    before: Sequence[tuple[str, list[list] | None, bool]] = (),
+) -> Path:
     grid = kof_grid()
     if edit is not None:
         grid = edit(grid) or grid
-    return write_xlsx(folder / name, grid, "Sheet1")
+    return write_xlsx(folder / name, grid, "Sheet1", before=before)
 
 
 def write_raw_set(raw: Path) -> Path:

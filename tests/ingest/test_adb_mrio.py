@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +12,16 @@ from analysis.ingest import IngestError, excel, read_adb_mrio
 from analysis.ingest.adb_mrio import infer_edition, parse_file_name
 from analysis.ingest.errors import cell_name
 from analysis.ingest.schemas import SCHEMAS, to_arrow
-from tests.ingest.conftest import SECTORS, XlError, adb_grid, at, put, write_adb, write_xlsx
+from tests.ingest.conftest import (
+    SECTORS,
+    XlError,
+    adb_grid,
+    at,
+    put,
+    to_strict,
+    write_adb,
+    write_xlsx,
+)
 
 G, N, K = 2, 35, 5
 n = G * N
@@ -379,3 +390,125 @@ def test_frames_are_compact(good):
     flows = good[3]["flows"]
     assert isinstance(flows.row_economy.dtype, pd.CategoricalDtype)
     assert flows.memory_usage(deep=True).sum() < 20 * len(flows)
+
+
+# --- workbook structure: Strict Open XML, hidden and chart sheets, unreadable files -------
+
+
+def _error_at_k15(grid):
+    put(grid, "K15", XlError("#N/A"))
+
+
+def test_strict_open_xml_error_value_is_not_blank(tmp_path):
+    # Strict Open XML (purl.oclc.org namespaces): the error-cell scan must still find K15
+    path = to_strict(write_adb(tmp_path, edit=_error_at_k15))
+    assert b"purl.oclc.org" in zipfile.ZipFile(path).read("xl/workbook.xml")
+    assert sorted(excel.error_cells(path, "ADB MRIO 2018")) == [(14, 10)]
+    refused(path, "sheet 'ADB MRIO 2018'", "cell K15", "Excel error value")
+    # and a Strict file without error cells lands like the transitional one
+    clean = to_strict(write_adb(tmp_path / "clean"))
+    assert len(read_adb_mrio(clean)["output"]) == n
+
+
+def test_sheet_missing_from_workbook_xml_is_an_error(tmp_path):
+    # the error-cell scan never skips silently when it cannot find the sheet's XML
+    path = write_adb(tmp_path)
+    with pytest.raises(IngestError) as info:
+        list(excel.error_cells(path, "ADB MRIO 2017"))
+    message = str(info.value)
+    assert "ADB-MRIO62-2018_test.xlsx, sheet 'ADB MRIO 2017'" in message, message
+    assert "cannot locate sheet 'ADB MRIO 2017' in the workbook XML" in message, message
+
+
+def test_hidden_first_sheet_is_passed_over(tmp_path, good):
+    notes = [["internal notes"], [None, "ADB Multi-Regional Input-Output Table 2011"]]
+    path = write_adb(tmp_path, edit=_error_at_k15, before=[("Notes", notes, True)])
+    refused(path, "sheet 'ADB MRIO 2018'", "cell K15", "Excel error value")
+    clean = write_adb(tmp_path / "clean", before=[("Notes", notes, True)])
+    pd.testing.assert_frame_equal(read_adb_mrio(clean)["flows"], good[3]["flows"])
+
+
+def test_chart_sheet_first_error_cell_of_the_data_sheet(tmp_path):
+    # the scan reads the XML of the sheet read (not the chart sheet listed first)
+    path = write_adb(tmp_path, edit=_error_at_k15, before=[("Chart", None, False)])
+    refused(path, "sheet 'ADB MRIO 2018'", "cell K15", "Excel error value")
+
+
+def test_data_not_on_the_first_visible_sheet_lists_the_sheets(tmp_path):
+    cover = [["ADB Multi-Regional Input-Output Table 2018"], ["see the next sheet"]]
+    path = write_adb(tmp_path, before=[("Cover", cover, False), ("Old", [["x"]], True)])
+    err = refused(
+        path,
+        "sheet 'Cover'",
+        "header row with economy codes is missing",
+        "sheets: 'Cover' (visible), 'Old' (hidden), 'ADB MRIO 2018' (visible)",
+    )
+    assert err.sheet == "Cover"
+    empty = write_adb(tmp_path / "empty", before=[("Sheet0", [], False)])
+    refused(empty, "sheet 'Sheet0'", "the sheet is empty", "'ADB MRIO 2018' (visible)")
+
+
+def test_file_that_cannot_be_opened(tmp_path, monkeypatch):
+    link = tmp_path / "ADB-MRIO62-2018_test.xlsx"
+    link.symlink_to(tmp_path / "gone.xlsx")
+    refused(link, "cannot be read", "No such file or directory")
+
+    class Locked:
+        @staticmethod
+        def from_path(path):
+            raise PermissionError(13, "Permission denied", path)
+
+    path = write_adb(tmp_path / "locked")
+    monkeypatch.setattr(excel, "CalamineWorkbook", Locked)
+    refused(path, "cannot be read (Permission denied)")
+
+
+# --- years in the title and the sheet name ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "ADB Multi-Regional Input-Output Table 2018 (released July 2019)",
+        "ADB Multi-Regional Input-Output Table 2018, at current prices; 2017 edition",
+        "ADB MRIO 2018 (compare 2017)",
+    ],
+)
+def test_title_with_a_publication_year_passes(tmp_path, title):
+    def retitle(grid):
+        grid[0][0] = title
+
+    assert len(read_adb_mrio(write_adb(tmp_path, edit=retitle))["output"]) == n
+
+
+def test_title_naming_another_data_year_first(tmp_path):
+    def released(grid):
+        grid[0][0] = "ADB Multi-Regional Input-Output Table 2017 (released July 2018)"
+
+    refused(
+        write_adb(tmp_path, edit=released),
+        "cell A1",
+        "year mismatch: the title names 2017 but the file name says 2018",
+        "2018 is named only as a publication date",
+    )
+
+    def two(grid):
+        grid[0][0] = "ADB Multi-Regional Input-Output Tables 2017 and 2018"
+
+    refused(
+        write_adb(tmp_path / "two", edit=two),
+        "cell A1",
+        "ambiguous year",
+        "names the years 2017, 2018",
+        "2018 is not the first",
+    )
+
+
+def test_year_in_sheet_name_differs_from_file_name(tmp_path):
+    refused(
+        write_adb(tmp_path, sheet="ADB MRIO 2011"),
+        "sheet 'ADB MRIO 2011', sheet name",
+        "year mismatch: the sheet name names 2011 but the file name says 2018",
+    )
+    # a sheet name without a year is fine
+    assert len(read_adb_mrio(write_adb(tmp_path / "plain", sheet="Table"))["output"]) == n

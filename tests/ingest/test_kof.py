@@ -142,3 +142,33 @@ def test_header_only_and_empty(tmp_path):
     refused(write_kof(tmp_path, edit=lambda g: g[:1]), "no data rows")
     empty = write_xlsx(tmp_path / "KOFGI_2021_public.xlsx", [], "Sheet1")
     refused(empty, "the sheet is empty")
+
+
+def test_year_outside_the_plausible_range(tmp_path):
+    refused(
+        write_kof(tmp_path, edit=lambda g: put(g, "C3", 197.0)),
+        "sheet 'Sheet1', cell C3",
+        "year 197 outside 1970..2100",
+    )
+    refused(write_kof(tmp_path, edit=lambda g: put(g, "C6", 2108.0)), "cell C6", "year 2108")
+    frame = read_kof(write_kof(tmp_path, edit=lambda g: put(g, "C2", 1970.0)))["kof_index"]
+    assert frame["year"].min() == 1970
+
+
+def test_hidden_first_sheet_is_passed_over(tmp_path):
+    notes = [["code", "internal notes"]]
+    frame = read_kof(write_kof(tmp_path, before=[("Notes", notes, True)]))["kof_index"]
+    assert len(frame) == 6
+    # a visible sheet first: the header error lists the sheets
+    refused(
+        write_kof(tmp_path / "v", before=[("Notes", notes, False)]),
+        "sheet 'Notes', cell B1",
+        "header 'internal notes', expected 'country'",
+        "sheets: 'Notes' (visible), 'Sheet1' (visible)",
+    )
+
+
+def test_file_that_cannot_be_opened(tmp_path):
+    link = tmp_path / "KOFGI_2022_public.xlsx"
+    link.symlink_to(tmp_path / "gone.xlsx")
+    refused(link, "cannot be read (No such file or directory)")

@@ -13,7 +13,7 @@ import pytest
 import analysis.ingest.landing as landing
 from analysis.ingest import SOURCES, IngestError, IngestReport, ingest_all
 from analysis.ingest.schemas import SCHEMAS
-from tests.ingest.conftest import put, write_adb, write_kof
+from tests.ingest.conftest import put, write_adb, write_kof, write_nbs
 
 n, WIDTH = 70, 80
 
@@ -214,3 +214,58 @@ def test_recovers_from_a_killed_swap(raw_set, tmp_path):
     assert report.sources["kof"].rows == {"kof_index": 6}
     assert snapshot(out / "kof") == before
     assert leftovers(out) == []
+
+
+def test_broken_link_named_like_a_raw_file(tmp_path):
+    raw = tmp_path / "raw"
+    write_adb(raw / "adb_mrio", 2018)
+    (raw / "adb_mrio" / "ADB-MRIO62-2019_test.xlsx").symlink_to("/nonexistent/file.xlsx")
+    (raw / "adb_mrio" / "notes.txt").symlink_to("/nonexistent/notes.txt")
+    with pytest.raises(IngestError) as info:
+        ingest_all(raw, tmp_path / "landing")
+    message = str(info.value)
+    assert message.startswith("ADB-MRIO62-2019_test.xlsx: broken symbolic link"), message
+    assert "'/nonexistent/file.xlsx' does not exist" in message, message
+    assert not (tmp_path / "landing").exists()
+    # a broken link with another suffix is only noted
+    (raw / "adb_mrio" / "ADB-MRIO62-2019_test.xlsx").unlink()
+    report = ingest_all(raw, tmp_path / "landing")
+    assert "adb_mrio: ignored notes.txt (broken symbolic link)" in report.notes
+
+
+def test_directory_named_like_a_raw_file_is_noted(tmp_path):
+    raw = tmp_path / "raw"
+    write_kof(raw / "kof")
+    (raw / "kof" / "KOFGI_2023_public.xlsx").mkdir()
+    (raw / "kof" / "old").mkdir()
+    report = ingest_all(raw, tmp_path / "landing")
+    assert report.sources["kof"].files == ["KOFGI_2022_public.xlsx"]
+    assert "kof: ignored KOFGI_2023_public.xlsx/ (a directory: sub-folders are not read)" in (
+        report.notes
+    )
+    assert "kof: ignored old/ (a directory: sub-folders are not read)" in report.notes
+
+
+def test_same_nbs_table_and_year_in_names_differing_in_case(tmp_path):
+    raw = tmp_path / "raw"
+    write_nbs(raw / "nbs", "industry", 2010)
+    write_nbs(raw / "nbs", "industry", 2010, name="NBS_Industry_2010.csv")
+    write_nbs(raw / "nbs", "science", 2010)
+    with pytest.raises(IngestError) as info:
+        ingest_all(raw, tmp_path / "landing")
+    message = str(info.value)
+    assert "NBS_Industry_2010.csv and nbs_industry_2010.csv" in message, message
+    assert "both hold the NBS industry table of 2010" in message, message
+    assert leftovers(tmp_path / "landing") == []
+
+
+def test_same_kof_vintage_twice(tmp_path):
+    raw = tmp_path / "raw"
+    write_kof(raw / "kof")
+    write_kof(raw / "kof", name="kofgi_2022_PUBLIC.xlsx")
+    with pytest.raises(IngestError, match="both hold the KOF release of vintage 2022"):
+        ingest_all(raw, tmp_path / "landing")
+    # other vintages are separate releases
+    (raw / "kof" / "kofgi_2022_PUBLIC.xlsx").rename(raw / "kof" / "KOFGI_2023_public.xlsx")
+    report = ingest_all(raw, tmp_path / "landing")
+    assert report.sources["kof"].rows["kof_index"] == 12

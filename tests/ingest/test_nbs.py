@@ -266,3 +266,164 @@ def test_not_utf8(tmp_path):
     path = tmp_path / "nbs_industry_2010.csv"
     path.write_bytes("总计 2010\n".encode("gbk"))
     refused(path, "not UTF-8")
+
+
+# --- shifted rows, notes, units, unreadable files, years ------------------------------------
+
+
+def _unquote_line(path, line, old, new):
+    """Rewrite one line of a written CSV (csv.writer would quote '15,820.82')."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert old in lines[line - 1], lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_unquoted_thousands_separator_shifts_the_row(tmp_path):
+    # line 4 (code 06) gets 15,820.82 unquoted in column 3 and a blank last cell, so its
+    # extra cell is blank; with the Totals of columns 3-5 not available ('…') nothing else
+    # would notice the shift
+    def prepare(rows):
+        rows[3][2], rows[3][5] = "15820.82", ""
+        rows[-2][2:5] = ["…", "…", "…"]
+
+    path = write_nbs(tmp_path, "industry", 2010, edit=prepare)
+    _unquote_line(path, 4, "15820.82", "15,820.82")
+    refused(
+        path,
+        "line 4, column 3",
+        "the row has 7 cells but the header (line 3) has 6",
+        "'15,820.82' looks like one number split by an unquoted thousands separator",
+    )
+
+
+def test_row_longer_than_the_header(tmp_path):
+    def longer(rows):
+        rows[5] += [""]
+
+    refused(
+        write_nbs(tmp_path, "industry", 2010, edit=longer),
+        "line 6, column 7",
+        "the row has 7 cells but the header (line 3) has 6",
+        "unquoted thousands separator?",
+    )
+
+
+def test_header_with_trailing_blank_cells_allows_as_many_cells(tmp_path):
+    # spreadsheet exports pad every line to the same width
+    def pad(rows):
+        for row in rows[2:-1]:
+            row += ["", ""]
+
+    assert len(read_nbs(write_nbs(tmp_path, "industry", 2010, edit=pad))["industry_stats"]) == 28
+
+
+def test_total_not_available_is_not_checked(tmp_path):
+    def unavailable(rows):
+        rows[-2][3] = "…"
+        rows[4][3] = "1"  # would break the Total check of column 4
+
+    frame = read_nbs(write_nbs(tmp_path, "industry", 2010, edit=unavailable))["industry_stats"]
+    assert value(frame, "13", "net_fixed_assets") == 1.0
+
+
+def test_note_line_inside_the_table(tmp_path):
+    def note(rows):
+        rows.insert(6, ["Note: codes 30 and 37 revised"])
+
+    refused(
+        write_nbs(tmp_path, "industry", 2010, edit=note),
+        "line 8, column 1",
+        "data row after the Note line 7",
+    )
+
+    def note_before_total(rows):
+        rows.insert(len(rows) - 2, ["Notes: see below"])
+
+    refused(
+        write_nbs(tmp_path / "total", "industry", 2010, edit=note_before_total),
+        "line 12, column 1",
+        "data row after the Note line 11",
+    )
+
+
+def test_several_note_lines_after_the_table(tmp_path):
+    def notes(rows):
+        rows += [["2. Figures for 2011", " 2012 revised"], [], ["Source: NBS"]]
+
+    assert len(read_nbs(write_nbs(tmp_path, "industry", 2010, edit=notes))["industry_stats"])
+
+
+def test_full_width_parentheses_around_the_unit(tmp_path):
+    def full_width(rows):
+        rows[2][3] = "Net Fixed Assets（100 million yuan）"
+        rows[2][5] = "Average Employees （persons）"
+
+    frame = read_nbs(write_nbs(tmp_path, "industry", 2010, edit=full_width))["industry_stats"]
+    units = frame.drop_duplicates("indicator").set_index("indicator")["source_unit"]
+    assert units["net_fixed_assets"] == "100 million yuan"
+    assert units["avg_employees"] == "persons"
+    assert value(frame, "44", "avg_employees") == pytest.approx(28051 / 1e4)
+
+
+def test_file_that_cannot_be_read(tmp_path, monkeypatch):
+    folder = tmp_path / "nbs_industry_2010.csv"
+    folder.mkdir()
+    refused(folder, "cannot be read (Is a directory)")
+
+    path = write_nbs(tmp_path / "locked", "industry", 2010)
+    real_read_bytes = type(path).read_bytes
+
+    def locked(self):
+        if self.name == path.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(type(path), "read_bytes", locked)
+    refused(path, "cannot be read (Permission denied)")
+
+
+def test_title_with_a_yearbook_or_release_year(tmp_path):
+    def yearbook(rows):
+        rows[0] = ["China Industry Statistical Yearbook 2011: Main Indicators by Industry (2010)"]
+
+    frame = read_nbs(write_nbs(tmp_path, "industry", 2010, edit=yearbook))["industry_stats"]
+    assert set(frame.year) == {2010}
+    refused(
+        write_nbs(tmp_path, "industry", 2010, edit=yearbook, name="nbs_industry_2011.csv"),
+        "line 1",
+        "year mismatch: the title names 2010 but the file name says 2011",
+        "2011 is named only as a publication date",
+    )
+
+    def released(rows):
+        rows[0] = ["Main Indicators by Industry 2010 (released July 2011)"]
+
+    refused(
+        write_nbs(tmp_path / "r", "industry", 2010, edit=released, name="nbs_industry_2011.csv"),
+        "line 1",
+        "year mismatch",
+    )
+
+    def only_yearbook(rows):
+        rows[0] = ["China Industry Statistical Yearbook 2010"]
+
+    refused(
+        write_nbs(tmp_path / "y", "industry", 2010, edit=only_yearbook),
+        "line 1",
+        "missing year",
+        "names only publication dates (2010)",
+    )
+
+
+def test_title_naming_two_data_years(tmp_path):
+    def two(rows):
+        rows[0] = ["Main Indicators by Industry, 2009 and 2010"]
+
+    refused(
+        write_nbs(tmp_path, "industry", 2010, edit=two),
+        "line 1",
+        "ambiguous year",
+        "names the years 2009, 2010",
+    )
