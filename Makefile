@@ -25,12 +25,13 @@ run: $(STAMP)
 	$(BIN)/gvc sample
 	$(BIN)/gvc build --quiet
 	$(BIN)/gvc estimate
+	$(BIN)/gvc scenario
 	@echo
 	$(BIN)/gvc report --table 2
 	@echo
 	@echo "Published warehouse: warehouse/gvc.duckdb (SYNTHETIC sample data)"
 	@echo "Tables: reports/tables/  Figures: reports/figures/  History: warehouse/history.duckdb"
-	@echo "Query it:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('warehouse/gvc.duckdb', read_only=True).sql('select count(*) from stg_adb_mrio__flows'))\""
+	@echo "Query it:  $(BIN)/gvc sql \"select count(*) from mart_icc_ics\"   (read-only; or just $(BIN)/gvc sql)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -44,7 +44,7 @@ class PanelFit:
     r2_within: float
     regressors: tuple[str, ...]
     diagnoses: list[Diagnosis]
-    inference: str = ""  # e.g. "clustered by industry", "Driscoll-Kraay, bandwidth 2"
+    inference: str = ""  # "clustered by industry", "Driscoll-Kraay, Bartlett bandwidth 2", ...
     boot_pvalues: dict[str, float] = field(default_factory=dict)
     cv3_se: dict[str, float] = field(default_factory=dict)
     cv3_p: dict[str, float] = field(default_factory=dict)
