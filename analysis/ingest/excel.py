@@ -171,8 +171,8 @@ def _resolve(part: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
 
 
-def _sheet_xml(archive: zipfile.ZipFile, sheet: str | None) -> str:
-    """Zip member holding the worksheet named ``sheet`` (None: the first visible worksheet).
+def _sheet_xml(archive: zipfile.ZipFile, sheet: str) -> str:
+    """Zip member holding the worksheet named ``sheet`` (as ``read_first_sheet`` chose it).
 
     Elements and attributes are matched by local name, so Transitional and Strict Open XML
     (``http://purl.oclc.org/ooxml/...`` namespaces) are both read. KeyError if not found.
@@ -184,31 +184,26 @@ def _sheet_xml(archive: zipfile.ZipFile, sheet: str | None) -> str:
             break
     root = ElementTree.fromstring(archive.read(workbook))
     targets = {
-        rel.get("Id"): (rel.get("Type", ""), _resolve(workbook, rel.get("Target", "")))
+        rel.get("Id"): _resolve(workbook, rel.get("Target", ""))
         for rel in _relationships(archive, workbook)
     }
     for el in root.iter():
-        if _local(el.tag) != "sheet":
+        if _local(el.tag) != "sheet" or el.get("name") != sheet:
             continue
         rid = next((el.get(key) for key in _R_ID if el.get(key) is not None), None)
         if rid is None:  # any other namespace: match the attribute by local name
             rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
-        kind, member = targets.get(rid, ("", ""))
-        if sheet is None:
-            if el.get("state", "visible") != "visible" or not kind.endswith("/worksheet"):
-                continue
-        elif el.get("name") != sheet:
-            continue
+        member = targets.get(rid, "")
         if member not in archive.namelist():
             raise KeyError(f"sheet part {member or rid!r} missing")
         return member
     raise KeyError("sheet not found")
 
 
-def error_cells(path: Path, sheet: str | None = None) -> Iterator[tuple[int, int]]:
+def error_cells(path: Path, sheet: str) -> Iterator[tuple[int, int]]:
     """0-based (row, col) of every cell of ``sheet`` that holds an Excel error value.
 
-    ``sheet`` is a sheet name (None: the first visible worksheet, as ``read_first_sheet``).
+    ``sheet`` is the sheet name ``read_first_sheet`` returned (the one whose cells were read).
     python-calamine's ``to_python`` returns '' for error cells (``#DIV/0!``, ``#N/A``, ...),
     which would pass as blank = 0: scan the sheet XML for ``t="e"`` cells instead (streamed,
     about 0.5 s for a full-size ADB sheet of 175 MB XML). A sheet that cannot be located in
@@ -222,10 +217,9 @@ def error_cells(path: Path, sheet: str | None = None) -> Iterator[tuple[int, int
         try:
             member = _sheet_xml(archive, sheet)
         except (KeyError, ElementTree.ParseError) as exc:
-            which = f"sheet '{sheet}'" if sheet is not None else "the first visible worksheet"
             raise IngestError.at(
                 path,
-                f"cannot locate {which} in the workbook XML (xl/workbook.xml and its "
+                f"cannot locate sheet '{sheet}' in the workbook XML (xl/workbook.xml and its "
                 f"relationships: {exc}), so Excel error cells (#DIV/0!, #N/A) cannot be "
                 "checked",
                 sheet=sheet,

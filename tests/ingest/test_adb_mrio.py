@@ -276,7 +276,7 @@ def test_excel_error_value_is_not_blank(tmp_path, monkeypatch, chunk):
         put(grid, "B2", XlError("#DIV/0!"))  # outside the data block: ignored
 
     path = write_adb(tmp_path, edit=errors)
-    assert sorted(excel.error_cells(path)) == [(1, 1), (14, 10), (29, 27)]
+    assert sorted(excel.error_cells(path, "ADB MRIO 2018")) == [(1, 1), (14, 10), (29, 27)]
     refused(path, "cell K15", "Excel error value")
 
 
