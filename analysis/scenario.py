@@ -34,6 +34,7 @@ from analysis.mrio import LeontiefSolver
 from analysis.mrio.scenarios import ALL_METHODS, METHODS, run_scenario, target_mask
 from analysis.pivot import io_table_from_staged
 from analysis.plotting import save_png
+from analysis.provenance import Provenance, SourceProvenance
 from analysis.reference import MANUFACTURING
 
 DDL = """
@@ -199,6 +200,7 @@ def scenario_chart(result: pd.DataFrame, path: Path, sc: Scenario, synthetic: bo
     title = f"Scenario {sc.id} ({int(result['year'].iloc[0])}): most affected PRC manufacturing"
     ax.set_title(title + ("\n" + sc.description if sc.description else ""), fontsize=10)
     fig.tight_layout()
-    save_png(fig, path, title=title, synthetic=synthetic)
+    provenance = Provenance((SourceProvenance("adb_mrio", synthetic),))  # provisional
+    save_png(fig, path, title=title, provenance=provenance)
     plt.close(fig)
     return path

@@ -14,9 +14,10 @@ from scipy import stats
 from analysis.panel.estimate import PanelFit
 from analysis.panel.spec import LABELS
 from analysis.plotting import save_png
+from analysis.provenance import Provenance
 
 
-def coefficient_plot(fits: list[PanelFit], path: Path, synthetic: bool) -> Path:
+def coefficient_plot(fits: list[PanelFit], path: Path, provenance: Provenance) -> Path:
     """Estimates and 95 % intervals (t(G-1)) of each model's regressor of interest.
 
     Two panels with their own scales: the identified exposure designs (industry and year
@@ -45,25 +46,29 @@ def coefficient_plot(fits: list[PanelFit], path: Path, synthetic: bool) -> Path:
         ax.invert_yaxis()
         ax.set_title(titles[key], fontsize=10)
         ax.set_xlabel("coefficient, 95 % interval (clustered, t(G-1))")
-    title = "Anti-globalisation coefficients" + (" - SYNTHETIC SAMPLE" if synthetic else "")
+    title = "Anti-globalisation coefficients" + (
+        " - SYNTHETIC SAMPLE" if provenance.synthetic else ""
+    )
     fig.suptitle(title)
     fig.tight_layout()
-    save_png(fig, path, title=title, synthetic=synthetic)
+    save_png(fig, path, title=title, provenance=provenance)
     plt.close(fig)
     return path
 
 
-def trend_figure(frame: pd.DataFrame, path: Path, synthetic: bool) -> Path:
+def trend_figure(frame: pd.DataFrame, path: Path, provenance: Provenance) -> Path:
     """ICC and ICS by sector over the panel years (one line per sector)."""
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharex=True)
     for ax, column in zip(axes, ("icc", "ics"), strict=True):
         ax.set_prop_cycle(color=plt.cm.tab20.colors)  # 14 sectors, 14 distinct colours
         for sector, part in frame.groupby("sector", sort=False):
             ax.plot(part["year"], part[column], lw=1.2, label=sector)
-        ax.set_title(LABELS[column] + " by sector" + (" (synthetic)" if synthetic else ""))
+        ax.set_title(
+            LABELS[column] + " by sector" + (" (synthetic)" if provenance.synthetic else "")
+        )
         ax.set_xlabel("year")
     axes[1].legend(ncol=2, fontsize=7, frameon=False, bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
-    save_png(fig, path, title="ICC and ICS by sector", synthetic=synthetic)
+    save_png(fig, path, title="ICC and ICS by sector", provenance=provenance)
     plt.close(fig)
     return path

@@ -16,6 +16,7 @@ from analysis.panel.figures import coefficient_plot, trend_figure
 from analysis.panel.history import append_history
 from analysis.panel.spec import table_specs
 from analysis.panel.tables import descriptive_table, regression_table, table_note, write_table
+from analysis.provenance import Provenance, SourceProvenance
 
 TITLES = {
     "table1": "Table 1. Descriptive statistics",
@@ -105,8 +106,9 @@ def estimate_all(
             regression_table(fits, reps=bootstrap_reps), tables_dir, table, TITLES[table], note
         )
     all_fits = [f for fits in run.fits.values() for f in fits]
-    run.files.append(coefficient_plot(all_fits, figures_dir / "coefficients.png", synthetic))
-    run.files.append(trend_figure(frame, figures_dir / "icc_ics_trends.png", synthetic))
+    provenance = Provenance((SourceProvenance("adb_mrio", synthetic),))  # provisional
+    run.files.append(coefficient_plot(all_fits, figures_dir / "coefficients.png", provenance))
+    run.files.append(trend_figure(frame, figures_dir / "icc_ics_trends.png", provenance))
 
     now = datetime.now(UTC).replace(tzinfo=None)
     tidy = pd.concat([f.tidy() for f in all_fits], ignore_index=True)
