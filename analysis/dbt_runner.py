@@ -1,36 +1,58 @@
-"""Run dbt as a child process and read back what failed.
+"""Run dbt as a child process and read back every node's result.
 
 dbt runs in its own process so that its DuckDB connection is closed (and the database file
 checkpointed) when it exits, before the candidate file is renamed onto the published one.
-Results come from ``run_results.json``; for every failed test a few offending rows are fetched
-by re-running the test's compiled SQL on the candidate database.
+The child runs in its own process group with a parent-death signal, so it ends when ``gvc``
+ends however ``gvc`` ends (Ctrl-C, SIGTERM, SIGKILL); every run has its own target and log
+folders. Results come from ``run_results.json`` and ``manifest.json``; for every test that
+did not pass, a few offending rows are fetched by re-running its compiled SQL.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from analysis.children import command as child_command
+from analysis.children import terminate_group
 from analysis.config import Paths
+from analysis.errors import CannotRun
 
 MAX_OFFENDING_ROWS = 5
 
 
 @dataclass
-class NodeFailure:
-    """One dbt node (model, seed or test) that did not succeed."""
+class NodeResult:
+    """One dbt node (model, seed, test) and what happened to it."""
 
     unique_id: str
-    status: str
+    status: str  # success, pass, fail, warn, error, skipped
     message: str
     failures: int | None = None
+    severity: str = "error"
+    model: str = ""
+    column: str = ""
+    name: str = ""
+    description: str = ""
     offending_rows: list[dict] = field(default_factory=list)
+
+    @property
+    def is_test(self) -> bool:
+        return self.unique_id.startswith(("test.", "unit_test."))
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("fail", "error")
 
     def describe(self) -> str:
         lines = [f"{self.status.upper()} {self.unique_id}: {self.message}"]
@@ -44,11 +66,17 @@ class DbtResult:
 
     command: list[str]
     returncode: int
-    nodes: int
-    failures: list[NodeFailure]
+    nodes: list[NodeResult]
     elapsed: float
     output: str
-    node_ids: list[str] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[NodeResult]:
+        return [n for n in self.nodes if n.failed]
+
+    @property
+    def node_ids(self) -> list[str]:
+        return [n.unique_id for n in self.nodes]
 
     @property
     def success(self) -> bool:
@@ -56,7 +84,9 @@ class DbtResult:
 
     def describe(self) -> str:
         if self.success:
-            return f"dbt {' '.join(self.command)}: {self.nodes} nodes OK in {self.elapsed:.1f}s"
+            return (
+                f"dbt {' '.join(self.command)}: {len(self.nodes)} nodes OK in {self.elapsed:.1f}s"
+            )
         head = f"dbt {' '.join(self.command)} failed ({len(self.failures)} node(s)):"
         body = [f.describe() for f in self.failures]
         if not body:  # dbt failed before running nodes (parse or profile error)
@@ -70,21 +100,7 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def run_dbt(
-    args: list[str],
-    *,
-    paths: Paths,
-    database: Path,
-    echo: bool = True,
-) -> DbtResult:
-    """Run ``dbt <args>`` against ``database`` and collect the failed nodes.
-
-    The profile in the repository reads the database path from ``GVC_DB`` and the landing
-    directory from ``GVC_LANDING``; target and log directories are kept beside the database
-    so that concurrent runs on different warehouses do not clash.
-    """
-    work = database.parent / ".dbt"
-    target, logs = work / "target", work / "logs"
+def _environment(paths: Paths, database: Path, extra: dict[str, str] | None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         GVC_DB=str(database),
@@ -92,76 +108,131 @@ def run_dbt(
         DO_NOT_TRACK="1",
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
-    command = [
-        *args,
-        "--project-dir",
-        str(paths.home),
-        "--profiles-dir",
-        str(paths.home),
-        "--target-path",
-        str(target),
-        "--log-path",
-        str(logs),
-    ]
-    (target / "run_results.json").unlink(missing_ok=True)  # never read a previous run's
+    if not sys.stdout.isatty():
+        env["DBT_USE_COLORS"] = "false"
+    env.update(extra or {})
+    return env
+
+
+def run_dbt(
+    args: list[str],
+    *,
+    paths: Paths,
+    database: Path,
+    variables: dict | None = None,
+    env: dict[str, str] | None = None,
+    echo: bool = True,
+) -> DbtResult:
+    """Run ``dbt <args>`` against ``database`` (with ``--vars variables``); read its results.
+
+    The profile in the repository reads the database path from ``GVC_DB``; target and log
+    folders are private to this run and removed afterwards. CannotRun when dbt is killed by
+    a signal.
+    """
+    work = Path(tempfile.mkdtemp(prefix=".dbt-", dir=database.parent))
+    target = work / "target"
+    command = [*args, "--project-dir", str(paths.home), "--profiles-dir", str(paths.home)]
+    command += ["--target-path", str(target), "--log-path", str(work / "logs")]
+    if variables:
+        command += ["--vars", json.dumps(variables)]
+    try:
+        returncode, output = _run_child([dbt_executable(), *command], paths, database, env, echo)
+        nodes, elapsed = read_run_results(target, database)
+        return DbtResult(args, returncode, nodes, elapsed, output)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_child(command, paths, database, env, echo: bool) -> tuple[int, str]:
     proc = subprocess.Popen(
-        [dbt_executable(), *command],
+        child_command(command),
         cwd=paths.home,
-        env=env,
+        env=_environment(paths, database, env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
     captured: list[str] = []
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        captured.append(line)
-        if echo:
-            sys.stdout.write(line)
-            sys.stdout.flush()
-    returncode = proc.wait()
-    nodes, failures, elapsed, ids = _read_run_results(target / "run_results.json", database)
-    return DbtResult(args, returncode, nodes, failures, elapsed, "".join(captured), ids)
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            captured.append(line)
+            if echo:
+                sys.stdout.write(line)
+                sys.stdout.flush()
+        returncode = proc.wait()
+    except BaseException:
+        terminate_group(proc)
+        raise
+    if returncode < 0:
+        name = signal.Signals(-returncode).name
+        raise CannotRun(f"dbt was stopped by {name} before it finished; nothing was published")
+    return returncode, "".join(captured)
 
 
-def _read_run_results(
-    path: Path, database: Path
-) -> tuple[int, list[NodeFailure], float, list[str]]:
-    if not path.exists():
-        return 0, [], 0.0, []
-    data = json.loads(path.read_text())
-    failures = [
-        NodeFailure(
-            unique_id=r["unique_id"],
-            status=r["status"],
-            message=(r.get("message") or "").strip(),
-            failures=r.get("failures"),
-        )
-        for r in data.get("results", [])
-        if r["status"] not in ("success", "pass", "skipped", "warn")
-    ]
-    compiled = _compiled_sql(path.parent)
-    for failure in failures:
-        sql = compiled.get(failure.unique_id)
-        if failure.unique_id.startswith("test.") and sql and database.exists():
-            failure.offending_rows = _offending_rows(database, sql)
-    ids = [r["unique_id"] for r in data.get("results", [])]
-    return len(ids), failures, float(data.get("elapsed_time", 0.0)), ids
-
-
-def _compiled_sql(target: Path) -> dict[str, str]:
+def _manifest_nodes(target: Path) -> dict[str, dict]:
     manifest = target / "manifest.json"
     if not manifest.exists():
         return {}
-    nodes = json.loads(manifest.read_text()).get("nodes", {})
-    return {uid: n["compiled_code"] for uid, n in nodes.items() if n.get("compiled_code")}
+    data = json.loads(manifest.read_text())
+    return {**data.get("nodes", {}), **data.get("unit_tests", {})}
 
 
-def _offending_rows(database: Path, sql: str) -> list[dict]:
-    """First rows returned by a failed test's SQL (a test fails when it returns rows)."""
+def _test_description(meta: dict) -> str:
+    """'expression_is_true: flow_usd_mn >= 0 (where to_use like 'F%')' from the manifest."""
+    if meta.get("description"):
+        return meta["description"]
+    test = meta.get("test_metadata") or {}
+    kwargs = {k: v for k, v in (test.get("kwargs") or {}).items() if k not in ("model",)}
+    detail = kwargs.get("expression") or ", ".join(
+        f"{k}={v}" for k, v in kwargs.items() if k != "column_name"
+    )
+    where = (meta.get("config") or {}).get("where")
+    text = f"{test.get('name', '')}: {' '.join(str(detail).split())}".strip(": ")
+    return f"{text} (where {' '.join(where.split())})" if where else text
+
+
+def _node(r: dict, meta: dict) -> NodeResult:
+    config = meta.get("config") or {}
+    attached = meta.get("attached_node") or ""
+    if not attached and meta.get("model"):
+        attached = meta["model"]
+    return NodeResult(
+        unique_id=r["unique_id"],
+        status=r["status"],
+        message=(r.get("message") or "").strip(),
+        failures=r.get("failures"),
+        severity=str(config.get("severity", "error")).lower(),
+        model=attached.rsplit(".", 1)[-1],
+        column=meta.get("column_name") or "",
+        name=meta.get("name", r["unique_id"].rsplit(".", 1)[-1]),
+        description=_test_description(meta),
+    )
+
+
+def read_run_results(target: Path, database: Path) -> tuple[list[NodeResult], float]:
+    """Every node of the run, with offending rows of the tests that did not pass."""
+    path = target / "run_results.json"
+    if not path.exists():
+        return [], 0.0
+    data = json.loads(path.read_text())
+    manifest = _manifest_nodes(target)
+    nodes = [_node(r, manifest.get(r["unique_id"], {})) for r in data.get("results", [])]
+    for node in nodes:
+        sql = manifest.get(node.unique_id, {}).get("compiled_code")
+        if node.unique_id.startswith("test.") and node.status in ("fail", "warn") and sql:
+            node.offending_rows = offending_rows(database, sql)
+    return nodes, float(data.get("elapsed_time", 0.0))
+
+
+def offending_rows(database: Path, sql: str, limit: int = MAX_OFFENDING_ROWS) -> list[dict]:
+    """First rows returned by a test's SQL (a test fails or warns when it returns rows)."""
+    if not database.exists():
+        return []
     try:
-        with duckdb.connect(str(database), read_only=True) as con:
-            cur = con.execute(f"select * from ({sql}) as failing limit {MAX_OFFENDING_ROWS}")
+        with contextlib.closing(duckdb.connect(str(database), read_only=True)) as con:
+            cur = con.execute(f"select * from ({sql}) as failing limit {limit}")
             cols = [d[0] for d in cur.description]
             return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
     except duckdb.Error as exc:  # the model under test may itself be missing

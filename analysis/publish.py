@@ -1,31 +1,43 @@
-"""``gvc build``: ingest, build a candidate warehouse, check it, publish it atomically.
+"""``gvc build``: land, build a candidate warehouse, check it, publish it atomically.
 
 DuckDB lets no process open a file that another process is writing, so publication happens
-at file level (ARCHITECTURE.md, decision 3): dbt builds a complete candidate file next to
-the published one, the checks run on the candidate, and only then ``os.replace`` moves it
-onto ``warehouse/gvc.duckdb``. A failed ingest leaves the previous landing untouched; a
-failed build or check deletes the candidate and leaves the previous warehouse untouched and
-queryable (the published file never reads the landing: staging is materialised as tables).
+at file level: dbt builds a complete candidate file next to the published one (starting
+from a copy of it when the project is unchanged, so that incremental models redo only new
+or changed tables), the quality gate checks the candidate, the build record is written into
+it, and only then ``os.replace`` moves it onto ``warehouse/gvc.duckdb``. A failed ingest
+leaves the previous landing untouched; a failed build or check deletes the candidate and
+leaves the previous warehouse untouched and queryable. With nothing new (same raw files,
+project and settings as the published build) nothing is rebuilt.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from analysis.build_record import BuildRecord, project_fingerprint, read_record, write_record
 from analysis.config import Paths
 from analysis.dbt_runner import DbtResult, run_dbt
+from analysis.errors import BadInput, CannotRun, describe_os_error
+from analysis.ingest.checks import editions
+from analysis.ingest.landing import IngestReport, ingest_all
+from analysis.ingest.store import LandingStore, Manifest
+from analysis.lock import writer_lock
+from analysis.parallel import ClusterSpec, Runner, runner
+from analysis.progress import step
 from analysis.quality import QualityReport, run_checks
 
 
-class BuildError(RuntimeError):
-    """A build step failed; the published warehouse was not touched."""
+class BuildError(BadInput):
+    """The candidate failed dbt or the quality gate; the published warehouse was not touched."""
 
 
 @dataclass
@@ -33,12 +45,21 @@ class BuildReport:
     """What one ``gvc build`` did."""
 
     published: Path
+    status: str = "published"  # or "up to date"
     steps: list[tuple[str, float]] = field(default_factory=list)
+    ingest: IngestReport | None = None
     dbt: DbtResult | None = None
     quality: QualityReport | None = None
+    record: BuildRecord | None = None
+    changed: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         timings = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in self.steps)
+        if self.status == "up to date":
+            return (
+                f"nothing new: {self.published} was built from these raw files with this "
+                f"project and settings ({timings}); `gvc build --force` rebuilds it"
+            )
         return f"published {self.published} ({timings})"
 
 
@@ -53,104 +74,174 @@ def remove_database(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def _checkpoint(database: Path) -> None:
-    """Fold any write-ahead log into the file so that renaming it moves everything."""
-    with duckdb.connect(str(database)) as con:
-        con.execute("checkpoint")
-
-
-def quality_gate(database: Path, paths: Paths, progress: bool = False) -> QualityReport:
-    """The great-expectations suites of ``expectations/`` on ``database``."""
-    return run_checks(
-        database,
-        suites_dir=paths.home / "expectations",
-        report_dir=paths.reports / "quality",
-        landing=paths.landing,
-        progress=progress,
-    )
-
-
 def remove_stale_candidates(paths: Paths) -> list[Path]:
-    """Delete candidates left by builds that were killed (their process no longer runs)."""
+    """Delete candidates and dbt folders left by builds that were killed.
+
+    The writer lock is held, so no other build is running: everything left is stale.
+    """
     removed = []
-    for path in paths.warehouse_dir.glob(".candidate-*.duckdb"):
-        try:
-            pid = int(path.name.split("-")[1])
-        except (IndexError, ValueError):
-            continue
-        if pid != os.getpid() and not _running(pid):
-            remove_database(path)
-            removed.append(path)
+    for path in paths.warehouse_dir.glob(".candidate-*.duckdb*"):
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    for path in paths.warehouse_dir.glob(".dbt-*"):
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
     return removed
 
 
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def resolve_panel_edition(requested: str | None, landed: dict[str, list[int]]) -> str:
+    """The panel's MRIO edition: ``requested``, else 62 when landed, else the only one."""
+    listing = ", ".join(f"{e} ({ys[0]}-{ys[-1]})" for e, ys in landed.items()) or "none"
+    if requested:
+        if requested not in landed:
+            raise BadInput(
+                f"panel edition {requested!r} is not landed; landed editions: {listing}. "
+                "Choose one with --panel-edition (or GVC_PANEL_EDITION)"
+            )
+        return requested
+    if "62" in landed:
+        return "62"
+    if len(landed) == 1:
+        return next(iter(landed))
+    raise BadInput(
+        f"several MRIO editions are landed ({listing}) and none is 62: choose the panel's "
+        "edition with --panel-edition EDITION (or GVC_PANEL_EDITION)"
+    )
+
+
+def _landing(paths: Paths) -> tuple[LandingStore, Manifest]:
+    store = LandingStore(paths.landing)
+    manifest = store.manifest()
+    if manifest is None or "adb_mrio" not in manifest.sources:
+        raise CannotRun(
+            f"nothing is landed in {paths.landing}: put raw files in {paths.raw} (or write "
+            "the synthetic sample with `gvc sample`) and run `gvc build`"
+        )
+    return store, manifest
+
+
+def _settings(manifest: Manifest, panel_edition: str | None) -> dict[str, str]:
+    adb = {name: f.meta for name, f in manifest.sources["adb_mrio"].items()}
+    return {"panel_edition": resolve_panel_edition(panel_edition, editions(adb))}
+
+
+def _start_candidate(paths: Paths, record: BuildRecord, published: BuildRecord | None) -> Path:
+    """A new candidate: a copy of the published file when its project is the same."""
+    candidate = candidate_path(paths)
+    if published is not None and published.project == record.project:
+        try:
+            shutil.copyfile(paths.warehouse, candidate)
+        except OSError as exc:
+            remove_database(candidate)
+            raise CannotRun(describe_os_error(exc, "copying the published warehouse")) from None
+    return candidate
+
+
+def _dbt_build(paths, candidate, variables, run: Runner, echo, progress) -> DbtResult:
+    cluster = ClusterSpec(scheduler=run.address) if run.address else ClusterSpec(workers=0)
+    with step("dbt build", 1, progress and not echo):
+        return run_dbt(
+            ["build"], paths=paths, database=candidate, variables=variables,
+            env=cluster.env(), echo=echo,
+        )  # fmt: skip
+
+
+def _check_and_publish(
+    paths, candidate, result, variables, record, before_publish
+) -> QualityReport:
+    if not result.success and not result.failures:  # dbt stopped before running nodes
+        raise BuildError(
+            f"dbt build could not run; the published warehouse {paths.warehouse} is "
+            f"unchanged.\n{result.describe()}"
+        )
+    quality = run_checks(
+        candidate,
+        home=paths.home,
+        report_dir=paths.reports / "quality",
+        dbt_nodes=result.nodes,
+        variables=variables,
+        published_as=paths.warehouse,
+    )
+    if not result.success or not quality.passed:
+        what = "dbt build" if not result.success else "quality checks"
+        raise BuildError(
+            f"{what} failed on the candidate warehouse; the published warehouse "
+            f"{paths.warehouse} is unchanged.\n{quality.summary()}\n{quality.failures()}\n"
+            f"report: {quality.page}"
+        )
+    write_record(candidate, record)
+    with contextlib.closing(duckdb.connect(str(candidate))) as con:
+        con.execute("checkpoint")
+    if before_publish is not None:
+        before_publish()
+    os.replace(candidate, paths.warehouse)
+    paths.warehouse.with_name(paths.warehouse.name + ".wal").unlink(missing_ok=True)
+    return quality
 
 
 def build_warehouse(
     paths: Paths | None = None,
     *,
     ingest: bool = True,
-    sources: list[str] | None = None,
-    select: list[str] | None = None,
-    base: Path | None = None,
+    sources: Sequence[str] | None = None,
+    keep_landed: Sequence[str] = (),
+    panel_edition: str | None = None,
+    force: bool = False,
+    cluster: ClusterSpec | None = None,
     echo: bool = True,
     progress: bool = False,
+    before_publish: Callable[[], None] | None = None,
 ) -> BuildReport:
-    """Run ingest -> ``dbt build`` on a candidate -> checks -> publish; BuildError on failure.
+    """Ingest -> ``dbt build`` on a candidate -> checks -> publish; BuildError on failure.
 
-    ``sources`` limits the ingest to those sources; ``base`` starts the candidate as a copy of
-    that warehouse file and ``select`` limits ``dbt build`` to those nodes (a refresh rebuilds
-    only what depends on changed sources). The quality gate always runs on the whole
-    candidate.
+    Takes the writer lock. ``sources`` limits the ingest; ``keep_landed`` keeps the landed
+    files of sources whose raw folder is missing or empty. With the same raw files, project
+    and settings as the published build nothing is rebuilt unless ``force``.
+    ``before_publish`` runs just before the candidate replaces the published file.
     """
     paths = paths or Paths.from_env()
-    paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_candidates(paths)
     report = BuildReport(published=paths.warehouse)
-
-    if ingest:
-        from analysis.ingest import ingest_all
-
+    with writer_lock(paths), runner(cluster) as run:
+        paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
+        remove_stale_candidates(paths)
         t0 = time.perf_counter()
-        ingest_all(paths.raw, paths.landing, sources, progress=progress)
-        report.steps.append(("ingest", time.perf_counter() - t0))
+        if ingest:
+            report.ingest = ingest_all(
+                paths.raw, paths.landing, sources, keep_landed=keep_landed, run=run,
+                progress=progress,
+            )  # fmt: skip
+            report.steps.append(("ingest", time.perf_counter() - t0))
+        _build(paths, report, panel_edition, force, run, echo, progress, before_publish)
+    return report
 
-    candidate = candidate_path(paths)
+
+def _build(paths, report, panel_edition, force, run, echo, progress, before_publish) -> None:
+    store, manifest = _landing(paths)
+    record = BuildRecord(
+        inputs=manifest.hashes(),
+        landing_version=manifest.version,
+        project=project_fingerprint(paths.home),
+        settings=_settings(manifest, panel_edition),
+    )
+    published = read_record(paths.warehouse)
+    report.record = record
+    report.changed = published.changed_sources(record.inputs) if published else list(record.inputs)
+    if published is not None and not force and published.same_build(record):
+        report.status = "up to date"
+        return
+    variables = {"landing_dir": str(store.current()), **record.settings}
+    candidate = _start_candidate(paths, record, published)
+    t0 = time.perf_counter()
     try:
-        t0 = time.perf_counter()
-        if base is not None:
-            shutil.copyfile(base, candidate)
-        args = ["build", *(["--select", *select] if select else [])]
-        result = run_dbt(args, paths=paths, database=candidate, echo=echo)
-        report.dbt = result
+        report.dbt = _dbt_build(paths, candidate, variables, run, echo, progress)
         report.steps.append(("dbt build", time.perf_counter() - t0))
-        if not result.success:
-            raise BuildError(
-                "dbt build failed on the candidate warehouse; "
-                f"the published warehouse {paths.warehouse} is unchanged.\n{result.describe()}"
-            )
-        t0 = time.perf_counter()
-        _checkpoint(candidate)
-        report.quality = quality_gate(candidate, paths, progress=progress)
-        report.steps.append(("quality checks", time.perf_counter() - t0))
-        if not report.quality.passed:
-            raise BuildError(
-                "quality checks failed on the candidate warehouse; "
-                f"the published warehouse {paths.warehouse} is unchanged.\n"
-                f"{report.quality.summary()}\n{report.quality.failures()}"
-            )
-        t0 = time.perf_counter()
-        os.replace(candidate, paths.warehouse)
-        paths.warehouse.with_name(paths.warehouse.name + ".wal").unlink(missing_ok=True)
-        report.steps.append(("publish", time.perf_counter() - t0))
+        t1 = time.perf_counter()
+        record.seconds = t1 - t0
+        report.quality = _check_and_publish(
+            paths, candidate, report.dbt, variables, record, before_publish
+        )
+        report.steps.append(("quality and publish", time.perf_counter() - t1))
+    except OSError as exc:
+        raise CannotRun(describe_os_error(exc, "building the candidate warehouse")) from None
     finally:
         remove_database(candidate)
-    return report

@@ -175,6 +175,14 @@ ADB62: tuple[str, ...] = tuple(
     )
 )
 ISO3: dict[str, str] = {code: iso3 for code, iso3, *_ in ADB_ECONOMIES}
+#: Table order of the economies (seed ``adb_economies.mrio72_index``), RoW last.
+ECONOMY_RANK: dict[str, int] = {code: i72 for code, _, _, _, i72, _ in ADB_ECONOMIES}
+
+
+def economy_order(economies) -> list[str]:
+    """Economies in ADB table order (``ECONOMY_RANK``), unknown codes last alphabetically."""
+    return sorted(set(economies), key=lambda e: (ECONOMY_RANK.get(e, 999), e))
+
 
 GBT2002, GBT2011 = "GB/T 4754-2002", "GB/T 4754-2011"
 _MINING_UTILITIES_2002 = (

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analysis.errors import BadInput
+
 
 def column_letters(col: int) -> str:
     """Excel column letters of a 0-based column index: 0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
@@ -28,12 +30,7 @@ def cell_name(row: int, col: int) -> str:
     return f"{column_letters(col)}{row + 1}"
 
 
-def os_reason(exc: OSError) -> str:
-    """The operating system's reason for a failed file operation ('Permission denied')."""
-    return exc.strerror or str(exc) or type(exc).__name__
-
-
-class IngestError(ValueError):
+class IngestError(BadInput, ValueError):
     """A raw file (or a set of raw files) breaks a structural rule of docs/raw-layouts.md.
 
     ``str(error)`` is the full message; the parts are kept as attributes for programs:
@@ -55,6 +52,10 @@ class IngestError(ValueError):
         self.sheet = sheet
         self.location = location
         self.rule = rule if rule is not None else message
+
+    def __reduce__(self):
+        """Keep the parts when the error crosses a process boundary (Dask workers)."""
+        return (_rebuild, (type(self), str(self), dict(self.__dict__)))
 
     @classmethod
     def at(
@@ -93,3 +94,10 @@ class IngestError(ValueError):
         loc = ", ".join(location) or None
         prefix = ", ".join([name, *parts, *([loc] if loc else [])])
         return cls(f"{prefix}: {rule}", file=name, sheet=sheet, location=loc, rule=rule)
+
+
+def _rebuild(cls: type[IngestError], message: str, parts: dict) -> IngestError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(parts)
+    return error

@@ -20,7 +20,8 @@ from xml.etree import ElementTree
 import numpy as np
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from analysis.ingest.errors import IngestError, os_reason
+from analysis.errors import os_reason
+from analysis.ingest.errors import IngestError
 
 _NUMBER_TYPES = frozenset({float, int})
 _CELL_TYPES = frozenset({float, int, str})

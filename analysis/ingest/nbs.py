@@ -15,16 +15,19 @@ import csv
 import io
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.errors import IngestError, os_reason
+from analysis.errors import os_reason
+from analysis.ingest.errors import IngestError
+from analysis.ingest.hashing import sha256_file
 from analysis.ingest.nbs_codes import CLASSIFICATIONS, NBS_CODES
 from analysis.ingest.years import YEAR as _YEAR
 from analysis.ingest.years import year_problem
+from analysis.provenance import SYNTHETIC_MARKER
 
 FILE_NAME = re.compile(r"^nbs_(?P<table>industry|science)_(?P<year>\d{4})\.csv$", re.IGNORECASE)
 MISSING: frozenset[str] = frozenset({"", "…", "...", "-"})
@@ -169,9 +172,8 @@ def _parse_header(path: Path, cells: list[str], line: int, table: str) -> list[_
     return columns
 
 
-def read_nbs(path: Path | str) -> dict[str, pd.DataFrame]:
-    """Read and validate one NBS CSV table into the ``industry_stats`` landing table."""
-    path = Path(path)
+def _content(path: Path) -> tuple[str, int, str]:
+    """(table, year, text) of an NBS file: its name checked, its bytes decoded as UTF-8."""
     match = FILE_NAME.match(path.name)
     if not match:
         missing_year = "" if _YEAR.search(path.name) else " (no year in the name)"
@@ -180,7 +182,6 @@ def read_nbs(path: Path | str) -> dict[str, pd.DataFrame]:
             f"does not follow nbs_<industry|science>_<year>.csv{missing_year}",
             where="file name",
         )
-    table, year = match["table"].lower(), int(match["year"])
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -193,20 +194,26 @@ def read_nbs(path: Path | str) -> dict[str, pd.DataFrame]:
         raise IngestError.at(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     if not content.strip():
         raise IngestError.at(path, "the file is empty (white space only)")
+    return match["table"].lower(), int(match["year"]), content
 
+
+def _records(content: str) -> list[tuple[int, list[str]]]:
+    """(first line number, cells) of every CSV record (quoted fields may span lines)."""
     reader = csv.reader(io.StringIO(content))
     records: list[tuple[int, list[str]]] = []
     start = 1
     for cells in reader:
         records.append((start, cells))
         start = reader.line_num + 1
+    return records
 
-    # line 1: title with the year
+
+def _preamble(path: Path, records, year: int) -> tuple[str, str]:
+    """(title, classification) from lines 1 and 2."""
     title = " ".join(c.strip() for c in records[0][1] if c.strip())
     problem = year_problem(title, year)
     if problem is not None:
         raise IngestError.at(path, problem, line=1)
-    # line 2: classification
     if len(records) < 2:
         raise IngestError.at(path, "missing classification line", line=2)
     line2 = ",".join(records[1][1]).strip().strip(",")
@@ -219,30 +226,113 @@ def read_nbs(path: Path | str) -> dict[str, pd.DataFrame]:
             f"found {line2!r}",
             line=records[1][0],
         )
-    valid = NBS_CODES[classification]
-    # line 3: header
     if len(records) < 3:
         raise IngestError.at(path, "missing header line 'code,industry,...'", line=3)
-    header_line, header_cells = records[2]
-    columns = _parse_header(path, header_cells, header_line, table)
+    return title, classification
+
+
+@dataclass
+class _Body:
+    """The industry rows and the Total row of a table, as read."""
+
+    codes: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    values: list[list[float | None]] = field(default_factory=list)
+    lines_of: dict[str, int] = field(default_factory=dict)
+    total: tuple[int, list[float | None]] | None = None
+
+
+def _numbers(path: Path, line: int, cells: list[str], columns: list[_Column]):
+    row: list[float | None] = []
+    for col in columns:
+        cell = cells[col.number - 1]
+        try:
+            row.append(parse_number(cell))
+        except ValueError:
+            raise IngestError.at(
+                path,
+                f"value {cell!r} is not numeric (numbers, or '…', '...', '-', blank for missing)",
+                line=line,
+                column=f"{col.number} ({col.header})",
+            ) from None
+    return row
+
+
+def _check_width(
+    path: Path, line: int, cells: list[str], header_line: int, header_count: int, width: int
+) -> None:
+    if len(cells) > header_count:
+        raise _too_many_cells(path, line, cells, header_line, header_count)
+    if len(cells) > width and any(cells[width:]):
+        first_extra = next(j for j in range(width, len(cells)) if cells[j])
+        raise IngestError.at(
+            path,
+            f"value {cells[first_extra]!r} beyond the {width} columns of the header "
+            f"({_THOUSANDS_HINT})",
+            line=line,
+            column=first_extra + 1,
+        )
+
+
+def _add_row(path: Path, body: _Body, line: int, cells: list[str], row, valid, classification):
+    code, name = cells[0], cells[1]
+    if not code:
+        if name.lower() not in TOTAL_LABELS:
+            raise IngestError.at(
+                path,
+                f"industry code missing for {name!r} (only the Total row has a blank code)",
+                line=line,
+                column=1,
+            )
+        if body.total is not None:
+            raise IngestError.at(
+                path, f"second Total row (the first is on line {body.total[0]})", line=line
+            )
+        body.total = (line, row)
+        return
+    if not re.fullmatch(r"\d{2}", code):
+        raise IngestError.at(
+            path, f"industry code {code!r} is not a 2-digit code", line=line, column=1
+        )
+    if code not in valid:
+        raise IngestError.at(
+            path,
+            f"unknown industry code {code!r} for {classification} (valid: {', '.join(valid)})",
+            line=line,
+            column=1,
+        )
+    if code in body.lines_of:
+        raise IngestError.at(
+            path,
+            f"duplicated industry code {code!r} (already on line {body.lines_of[code]})",
+            line=line,
+            column=1,
+        )
+    body.lines_of[code] = line
+    body.codes.append(code)
+    body.names.append(name or valid[code])
+    body.values.append(row)
+
+
+def _is_data_row(cells: list[str]) -> bool:
+    return bool(re.fullmatch(r"\d+", cells[0])) or (
+        not cells[0] and len(cells) > 1 and cells[1].lower() in TOTAL_LABELS
+    )
+
+
+def _body(path: Path, records, columns: list[_Column], header, classification: str) -> _Body:
+    """Rows below the header up to the notes; notes end the table."""
+    header_line, header_cells = header
     width = 2 + len(columns)
     header_count = max(width, len(header_cells))  # trailing blank header cells included
-
-    codes: list[str] = []
-    names: list[str] = []
-    values: list[list[float | None]] = []
-    lines_of: dict[str, int] = {}
-    total: tuple[int, list[float | None]] | None = None
-    note_line: int | None = None
-    for line, cells in records[3:]:
-        cells = [c.strip() for c in cells]
+    valid = NBS_CODES[classification]
+    body, note_line = _Body(), None
+    for line, raw_cells in records[3:]:
+        cells = [c.strip() for c in raw_cells]
         if not any(cells):
             continue
         if note_line is not None:
-            # notes end the table: a data row below a note would be dropped silently
-            if re.fullmatch(r"\d+", cells[0]) or (
-                not cells[0] and len(cells) > 1 and cells[1].lower() in TOTAL_LABELS
-            ):
+            if _is_data_row(cells):  # a data row below a note would be dropped silently
                 raise IngestError.at(
                     path,
                     f"data row after the Note line {note_line} (notes end the table; "
@@ -252,102 +342,70 @@ def read_nbs(path: Path | str) -> dict[str, pd.DataFrame]:
                 )
             continue
         if cells[0].lower().startswith("note"):
-            note_line = line  # trailing notes
+            note_line = line
             continue
-        if len(cells) > header_count:
-            raise _too_many_cells(path, line, cells, header_line, header_count)
-        if len(cells) > width and any(cells[width:]):
-            first_extra = next(j for j in range(width, len(cells)) if cells[j])
-            raise IngestError.at(
-                path,
-                f"value {cells[first_extra]!r} beyond the {width} columns of the header "
-                f"({_THOUSANDS_HINT})",
-                line=line,
-                column=first_extra + 1,
-            )
+        _check_width(path, line, cells, header_line, header_count, width)
         cells += [""] * (width - len(cells))
-        code, name = cells[0], cells[1]
-        row: list[float | None] = []
-        for col in columns:
-            cell = cells[col.number - 1]
-            try:
-                row.append(parse_number(cell))
-            except ValueError:
-                raise IngestError.at(
-                    path,
-                    f"value {cell!r} is not numeric (numbers, or '…', '...', '-', blank for "
-                    f"missing)",
-                    line=line,
-                    column=f"{col.number} ({col.header})",
-                ) from None
-        if not code:
-            if name.lower() not in TOTAL_LABELS:
-                raise IngestError.at(
-                    path,
-                    f"industry code missing for {name!r} (only the Total row has a blank code)",
-                    line=line,
-                    column=1,
-                )
-            if total is not None:
-                raise IngestError.at(
-                    path, f"second Total row (the first is on line {total[0]})", line=line
-                )
-            total = (line, row)
-            continue
-        if not re.fullmatch(r"\d{2}", code):
-            raise IngestError.at(
-                path, f"industry code {code!r} is not a 2-digit code", line=line, column=1
-            )
-        if code not in valid:
-            raise IngestError.at(
-                path,
-                f"unknown industry code {code!r} for {classification} (valid: {', '.join(valid)})",
-                line=line,
-                column=1,
-            )
-        if code in lines_of:
-            raise IngestError.at(
-                path,
-                f"duplicated industry code {code!r} (already on line {lines_of[code]})",
-                line=line,
-                column=1,
-            )
-        lines_of[code] = line
-        codes.append(code)
-        names.append(name or valid[code])
-        values.append(row)
-    if not codes:
+        _add_row(
+            path, body, line, cells, _numbers(path, line, cells, columns), valid, classification
+        )
+    if not body.codes:
         raise IngestError.at(path, "no industry rows below the header", line=header_line + 1)
-    if total is None:
+    if body.total is None:
         raise IngestError.at(
             path,
             "no Total row (blank code, industry 'Total'): the column sums cannot be checked",
-            line=max(lines_of.values()) + 1,
+            line=max(body.lines_of.values()) + 1,
         )
-    _check_total(path, columns, values, total)
+    return body
 
+
+def _frame(path: Path, year: int, table: str, classification: str, columns, body: _Body):
     matrix = np.array(
-        [[np.nan if v is None else v for v in row] for row in values], dtype=np.float64
+        [[np.nan if v is None else v for v in row] for row in body.values], dtype=np.float64
     )
-    divisors = np.array([c.divisor for c in columns])
-    canonical = matrix / divisors
+    canonical = matrix / np.array([c.divisor for c in columns])
     n_rows, n_cols = matrix.shape
     m = n_rows * n_cols
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "year": np.full(m, year, dtype=np.int32),
             "classification": pd.Series([classification] * m, dtype="str"),
             "source_file": pd.Series([path.name] * m, dtype="str"),
             "table_name": pd.Series([table] * m, dtype="str"),
-            "industry_code": pd.Series(np.repeat(codes, n_cols), dtype="str"),
-            "industry_name": pd.Series(np.repeat(names, n_cols), dtype="str"),
+            "industry_code": pd.Series(np.repeat(body.codes, n_cols), dtype="str"),
+            "industry_name": pd.Series(np.repeat(body.names, n_cols), dtype="str"),
             "indicator": pd.Series([c.indicator.key for c in columns] * n_rows, dtype="str"),
             "value": canonical.ravel(),
             "unit": pd.Series([c.indicator.unit for c in columns] * n_rows, dtype="str"),
             "source_unit": pd.Series([c.source_unit for c in columns] * n_rows, dtype="str"),
         }
     )
-    return {"industry_stats": frame}
+
+
+def read_nbs(path: Path | str) -> dict[str, pd.DataFrame]:
+    """Read and validate one NBS CSV table into ``industry_stats`` and ``files``."""
+    path = Path(path)
+    table, year, content = _content(path)
+    records = _records(content)
+    title, classification = _preamble(path, records, year)
+    header_line, header_cells = records[2]
+    columns = _parse_header(path, header_cells, header_line, table)
+    body = _body(path, records, columns, records[2], classification)
+    _check_total(path, columns, body.values, body.total)
+    files = pd.DataFrame(
+        {
+            "source_file": [path.name],
+            "file_sha256": [sha256_file(path)],
+            "year": np.array([year], dtype=np.int32),
+            "table_name": [table],
+            "classification": [classification],
+            "synthetic": [SYNTHETIC_MARKER in title],
+            "title": [title],
+        }
+    )
+    stats = _frame(path, year, table, classification, columns, body)
+    return {"industry_stats": stats, "files": files}
 
 
 def _too_many_cells(

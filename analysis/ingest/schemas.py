@@ -32,6 +32,7 @@ _ADB_KEYS = (
     ("edition", pa.string(), False),
     ("vintage", pa.string(), False),
     ("source_file", pa.string(), False),
+    ("file_sha256", pa.string(), False),
 )
 
 SCHEMAS: dict[str, dict[str, pa.Schema]] = {
@@ -42,6 +43,8 @@ SCHEMAS: dict[str, dict[str, pa.Schema]] = {
             ("row_sector", pa.string(), False),
             ("col_economy", pa.string(), False),
             ("col_code", pa.string(), False),
+            ("row_pos", pa.int32(), False),
+            ("col_pos", pa.int32(), False),
             ("value", pa.float64(), False),
         ),
         "value_added": _schema(
@@ -50,14 +53,28 @@ SCHEMAS: dict[str, dict[str, pa.Schema]] = {
             ("row_label", pa.string(), False),
             ("col_economy", pa.string(), False),
             ("col_code", pa.string(), False),
+            ("col_pos", pa.int32(), False),
             ("value", pa.float64(), False),
         ),
         "output": _schema(
             *_ADB_KEYS,
             ("economy", pa.string(), False),
             ("sector", pa.string(), False),
+            ("pos", pa.int32(), False),
             ("output_row", pa.float64(), False),
             ("output_col", pa.float64(), False),
+        ),
+        "files": _schema(
+            ("source_file", pa.string(), False),
+            ("file_sha256", pa.string(), False),
+            ("year", pa.int32(), False),
+            ("edition", pa.string(), False),
+            ("edition_named", pa.bool_(), False),
+            ("vintage", pa.string(), False),
+            ("vintage_order", pa.int32(), False),
+            ("economies", pa.int32(), False),
+            ("synthetic", pa.bool_(), False),
+            ("title", pa.string(), False),
         ),
     },
     "kof": {
@@ -68,6 +85,13 @@ SCHEMAS: dict[str, dict[str, pa.Schema]] = {
             ("country", pa.string(), False),
             ("year", pa.int32(), False),
             *((name.lower(), pa.float64(), True) for name in KOF_INDEX_NAMES),
+        ),
+        "files": _schema(
+            ("source_file", pa.string(), False),
+            ("file_sha256", pa.string(), False),
+            ("vintage", pa.int32(), False),
+            ("synthetic", pa.bool_(), False),
+            ("title", pa.string(), False),
         ),
     },
     "nbs": {
@@ -82,6 +106,15 @@ SCHEMAS: dict[str, dict[str, pa.Schema]] = {
             ("value", pa.float64(), True),
             ("unit", pa.string(), False),
             ("source_unit", pa.string(), False),
+        ),
+        "files": _schema(
+            ("source_file", pa.string(), False),
+            ("file_sha256", pa.string(), False),
+            ("year", pa.int32(), False),
+            ("table_name", pa.string(), False),
+            ("classification", pa.string(), False),
+            ("synthetic", pa.bool_(), False),
+            ("title", pa.string(), False),
         ),
     },
 }

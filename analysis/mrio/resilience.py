@@ -101,3 +101,34 @@ def foreign_value_added_shares(
             "fva_share": shares[keep],
         }
     )
+
+
+def group_exposures(
+    table: IOTable,
+    solver: LeontiefSolver,
+    groups: dict[str, frozenset[str]],
+    regions: dict[str, str],
+) -> pd.DataFrame:
+    """Share of each sector's foreign value added from each group and from its own region.
+
+    ``exposure_<group>_j = sum_{r in group, r != e(j)} s_rj`` and ``regional_share_j`` the
+    same sum over the other economies of j's region (``regions``: economy -> region), with
+    ``s_rj`` the source shares of :func:`foreign_value_added_shares` (0 where undefined).
+    One row per economy-sector in table order: ``economy, sector, exposure_<group>...,
+    regional_share``.
+    """
+    _, shares = _origin_shares(table, solver)
+    shares = np.nan_to_num(shares, nan=0.0)
+    shares[table.economy_index, np.arange(table.n)] = 0.0  # own economy is not a source
+    source = np.array(table.economies)
+    out = {
+        "economy": table.economy_of_row.astype(str),
+        "sector": table.sector_of_row.astype(str),
+    }
+    for group, members in sorted(groups.items()):
+        rows = np.isin(source, list(members))
+        out[f"exposure_{group}"] = shares[rows].sum(axis=0) + 0.0
+    region_of_source = np.array([regions.get(e, f"unknown:{e}") for e in source], dtype=object)
+    same = region_of_source[:, None] == region_of_source[table.economy_index][None, :]
+    out["regional_share"] = np.where(same, shares, 0.0).sum(axis=0) + 0.0
+    return pd.DataFrame(out)

@@ -9,14 +9,30 @@ decomposition as (
 
 ),
 
+economies as (
+
+    select * from {{ ref('adb_economies') }}
+
+),
+
+sectors as (
+
+    select * from {{ ref('adb_sectors') }}
+
+),
+
 final as (
 
     select
-        edition,
-        vintage,
-        year,
-        economy,
-        sector,
+        decomposition.edition,
+        decomposition.vintage,
+        decomposition.year,
+        decomposition.economy,
+        decomposition.sector,
+        economies.economy_name,
+        sectors.sector_name,
+        economies.mrio72_index as economy_order,
+        sectors.sector_index as sector_order,
         x,
         va,
         y,
@@ -41,6 +57,8 @@ final as (
         dvar_local,
         ics
     from decomposition
+    left join economies on decomposition.economy = economies.economy
+    left join sectors on decomposition.sector = sectors.sector
 
 )
 

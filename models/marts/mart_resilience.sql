@@ -8,15 +8,31 @@ indicators as (
 
 ),
 
+economies as (
+
+    select * from {{ ref('adb_economies') }}
+
+),
+
+sectors as (
+
+    select * from {{ ref('adb_sectors') }}
+
+),
+
 final as (
 
     select
-        edition,
-        vintage,
-        year,
-        economy,
-        sector,
-        x,
+        indicators.edition,
+        indicators.vintage,
+        indicators.year,
+        indicators.economy,
+        indicators.sector,
+        economies.economy_name,
+        sectors.sector_name,
+        economies.mrio72_index as economy_order,
+        sectors.sector_index as sector_order,
+        indicators.x,
         fir_direct,
         fir_total,
         hhi_sources,
@@ -28,6 +44,8 @@ final as (
         criticality,
         criticality_share
     from indicators
+    left join economies on indicators.economy = economies.economy
+    left join sectors on indicators.sector = sectors.sector
 
 )
 

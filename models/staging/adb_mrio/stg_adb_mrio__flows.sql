@@ -1,8 +1,25 @@
+-- Incremental by raw file: a build reads only the landed files this table lacks (new or
+-- changed raw files, identified by their SHA-256); rows of files no longer landed are
+-- deleted first.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="
+            {% if is_incremental() %}
+            delete from {{ this }}
+            where file_sha256 not in (select file_sha256 from {{ source('adb_mrio', 'files') }})
+            {% endif %}"
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('adb_mrio', 'flows') }}
+    where {{ landed_files_to_add(source('adb_mrio', 'files')) }}
 
 ),
 
@@ -18,11 +35,16 @@ renamed as (
         cast(col_economy as varchar) as to_economy,
         cast(col_code as varchar) as to_use,
 
+        -- positions in the table's matrices (economies in ADB order, seed adb_economies)
+        cast(row_pos as integer) as from_pos,
+        cast(col_pos as integer) as to_pos,
+
         -- measures: USD million, current prices
         cast(value as double) as flow_usd_mn,
 
         -- lineage
-        cast(source_file as varchar) as source_file
+        cast(source_file as varchar) as source_file,
+        cast(file_sha256 as varchar) as file_sha256
 
     from source
 

@@ -15,13 +15,15 @@ renamed as (
         cast(vintage as varchar) as vintage,
         cast(economy as varchar) as economy,
         cast(sector as varchar) as sector,
+        cast(pos as integer) as pos,
 
         -- measures: USD million, current prices
         cast(output_row as double) as output_row_usd_mn,
         cast(output_col as double) as output_col_usd_mn,
 
         -- lineage
-        cast(source_file as varchar) as source_file
+        cast(source_file as varchar) as source_file,
+        cast(file_sha256 as varchar) as file_sha256
 
     from source
 

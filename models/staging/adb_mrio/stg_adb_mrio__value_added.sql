@@ -16,6 +16,7 @@ renamed as (
         cast(row_code as varchar) as row_code,
         cast(col_economy as varchar) as to_economy,
         cast(col_code as varchar) as to_use,
+        cast(col_pos as integer) as to_pos,
 
         -- attributes
         cast(row_label as varchar) as row_label,
@@ -24,7 +25,8 @@ renamed as (
         cast(value as double) as value_usd_mn,
 
         -- lineage
-        cast(source_file as varchar) as source_file
+        cast(source_file as varchar) as source_file,
+        cast(file_sha256 as varchar) as file_sha256
 
     from source
 

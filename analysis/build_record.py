@@ -1,0 +1,117 @@
+"""What a published warehouse was built from, stored inside the warehouse file.
+
+``gvc build`` writes one row into the table ``gvc_build`` of the candidate just before the
+candidate replaces the published file, so the record and the publication it describes are
+one atomic ``os.replace``: the raw files landed (name and SHA-256 per source), the landing
+version, the project fingerprint (models, seeds, tests, expectations, the Python package),
+and the build's settings. ``gvc refresh`` compares the raw files with this record, so a
+warehouse is never reported fresh while its raw files say otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+#: Project parts whose content decides the numbers (a change rebuilds from scratch).
+PROJECT_PARTS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "seeds",
+    "macros",
+    "tests/generic",
+    "expectations",
+    "analysis",
+)
+TABLE = "gvc_build"
+
+
+def project_fingerprint(home: Path) -> str:
+    """SHA-256 over the project parts that decide the published numbers."""
+    digest = hashlib.sha256()
+    for part in PROJECT_PARTS:
+        root = Path(home) / part
+        files = [root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else []
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(home)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+@dataclass
+class BuildRecord:
+    """One publication: what it was built from and how."""
+
+    inputs: dict[str, dict[str, str]]  # source -> raw file name -> sha256
+    landing_version: str
+    project: str
+    settings: dict[str, Any] = field(default_factory=dict)
+    built_at: str = ""
+    seconds: float = 0.0
+
+    def same_build(self, other: BuildRecord) -> bool:
+        """Same inputs, project and settings: rebuilding would publish the same numbers."""
+        return (self.inputs, self.project, self.settings) == (
+            other.inputs,
+            other.project,
+            other.settings,
+        )
+
+    def changed_sources(self, inputs: dict[str, dict[str, str]]) -> list[str]:
+        """Sources whose raw files differ from ``inputs`` (added, removed or changed)."""
+        names = sorted(set(self.inputs) | set(inputs))
+        return [s for s in names if self.inputs.get(s, {}) != inputs.get(s, {})]
+
+
+def write_record(database: Path, record: BuildRecord) -> None:
+    """Replace the ``gvc_build`` table of ``database`` (the candidate) with ``record``."""
+    record.built_at = record.built_at or datetime.now(UTC).isoformat(timespec="seconds")
+    row = asdict(record)
+    with contextlib.closing(duckdb.connect(str(database))) as con:
+        con.execute(
+            f"create or replace table {TABLE} (built_at varchar, landing_version varchar, "
+            "project varchar, settings varchar, inputs varchar, seconds double)"
+        )
+        con.execute(
+            f"insert into {TABLE} values (?, ?, ?, ?, ?, ?)",
+            [
+                row["built_at"],
+                row["landing_version"],
+                row["project"],
+                json.dumps(row["settings"], sort_keys=True),
+                json.dumps(row["inputs"], sort_keys=True),
+                row["seconds"],
+            ],
+        )
+        con.execute(
+            f"comment on table {TABLE} is 'What this warehouse was built from: raw files "
+            "(SHA-256 per source), landing version, project fingerprint, settings'"
+        )
+
+
+def read_record(database: Path) -> BuildRecord | None:
+    """The record of ``database``, or None (no file, or built before records existed)."""
+    if not Path(database).exists():
+        return None
+    try:
+        with contextlib.closing(duckdb.connect(str(database), read_only=True)) as con:
+            row = con.execute(
+                f"select built_at, landing_version, project, settings, inputs, seconds from {TABLE}"
+            ).fetchone()
+    except duckdb.Error:
+        return None
+    if row is None:
+        return None
+    built_at, version, project, settings, inputs, seconds = row
+    return BuildRecord(
+        json.loads(inputs), version, project, json.loads(settings), built_at, seconds
+    )

@@ -1,0 +1,166 @@
+"""Per-file and per-year work on Dask (``dask.distributed``), or in this process.
+
+The work of the pipeline that is independent by file or by year (reading raw files, the
+input-output algebra of each table, scenarios) goes through a :class:`Runner`:
+
+- by default a local Dask cluster with one single-threaded worker process per core;
+- ``GVC_DASK_SCHEDULER=tcp://host:port`` (or ``--scheduler``): an existing Dask cluster,
+  started with Dask's own commands (``dask scheduler``, ``dask worker tcp://host:port``);
+- ``GVC_WORKERS=0`` (or ``--workers 0``): in this process, no Dask at all.
+
+Inputs are produced lazily and at most two tasks per worker are in flight, so the memory
+of the submitting process does not grow with the number of years. Results come back in
+the order of the inputs. ``gvc build`` starts one cluster and hands its address to the dbt
+child process (``GVC_DASK_SCHEDULER``), so ingest and the dbt Python model share it.
+Worker processes of a local cluster end with the process that started them (Dask's nanny
+watches its parent), however that process ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from analysis.errors import BadInput, CannotRun
+
+SCHEDULER_ENV, WORKERS_ENV = "GVC_DASK_SCHEDULER", "GVC_WORKERS"
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    """Where per-year work runs: an existing scheduler, N local workers, or in-process."""
+
+    scheduler: str | None = None
+    workers: int | None = None  # None: one per core; 0: in-process
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> ClusterSpec:
+        env = os.environ if environ is None else environ
+        workers = env.get(WORKERS_ENV, "").strip()
+        return cls(env.get(SCHEDULER_ENV, "").strip() or None, parse_workers(workers))
+
+    def env(self) -> dict[str, str]:
+        """Environment variables that make a child process use the same cluster."""
+        out = {}
+        if self.scheduler:
+            out[SCHEDULER_ENV] = self.scheduler
+        if self.workers is not None:
+            out[WORKERS_ENV] = str(self.workers)
+        return out
+
+    def describe(self) -> str:
+        if self.scheduler:
+            return f"Dask cluster at {self.scheduler}"
+        if self.workers == 0:
+            return "in-process (no Dask)"
+        return f"local Dask cluster, {self.local_workers()} worker processes"
+
+    def local_workers(self) -> int:
+        return self.workers if self.workers else max(1, os.cpu_count() or 1)
+
+
+def parse_workers(text: str | int | None) -> int | None:
+    """'' or None -> None (one worker per core); '0' -> 0 (in-process); 'N' -> N."""
+    if text is None or text == "":
+        return None
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        raise BadInput(
+            f"{WORKERS_ENV}/--workers: {text!r} is not a whole number (0 runs in-process, "
+            "N >= 1 starts N local worker processes)"
+        ) from None
+    if value < 0:
+        raise BadInput(f"{WORKERS_ENV}/--workers: {value} is negative (use 0 or more)")
+    return value
+
+
+class Runner:
+    """Runs ``fn(item)`` for every item, in this process."""
+
+    parallelism = 1
+    address: str | None = None
+
+    def map(
+        self,
+        fn: Callable[..., Any],
+        items: Iterable[Any],
+        on_result: Callable[[Any, Any], None] | None = None,
+    ) -> list[Any]:
+        """``[fn(item) for item in items]``; ``on_result(item, result)`` after each one."""
+        results = []
+        for item in items:
+            results.append(fn(item))
+            if on_result is not None:
+                on_result(item, results[-1])
+        return results
+
+
+class DaskRunner(Runner):
+    """Runs tasks on a Dask cluster through ``client``, at most two per worker in flight."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.address = client.scheduler.address
+        info = client.scheduler_info(n_workers=-1)
+        self.parallelism = max(1, sum(w.get("nthreads", 1) for w in info["workers"].values()))
+
+    def map(self, fn, items, on_result=None) -> list[Any]:
+        window: deque = deque()
+        results: list[Any] = []
+        iterator = iter(items)
+        exhausted = False
+        while window or not exhausted:
+            while not exhausted and len(window) < 2 * self.parallelism:
+                try:
+                    item = next(iterator)
+                except StopIteration:
+                    exhausted = True
+                    break
+                window.append((item, self.client.submit(fn, item, pure=False)))
+            if window:
+                item, future = window.popleft()
+                results.append(future.result())
+                future.release()
+                if on_result is not None:
+                    on_result(item, results[-1])
+        return results
+
+
+@contextmanager
+def runner(spec: ClusterSpec | None = None) -> Iterator[Runner]:
+    """A :class:`Runner` for ``spec`` (default: from the environment); closes what it opened."""
+    spec = spec or ClusterSpec.from_env()
+    if spec.workers == 0 and not spec.scheduler:
+        yield Runner()
+        return
+    from distributed import Client, LocalCluster
+
+    if spec.scheduler:
+        try:
+            client = Client(spec.scheduler, timeout="10s")
+        except OSError as exc:
+            raise CannotRun(
+                f"cannot reach the Dask scheduler {spec.scheduler} ({exc}); start it with "
+                f"`dask scheduler` or unset {SCHEDULER_ENV}"
+            ) from None
+        with client:
+            yield DaskRunner(client)
+        return
+    with (
+        LocalCluster(
+            n_workers=spec.local_workers(),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+            memory_limit=0,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield DaskRunner(client)

@@ -1,0 +1,81 @@
+"""Run a command and measure its wall time and the peak resident memory of its process tree.
+
+The peak is the largest sum of RSS over the command and all its descendants (dbt, Dask
+workers), sampled every 50 ms with psutil. Usage::
+
+    python bench/proctree.py -- gvc build --quiet
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+import psutil
+
+
+@dataclass
+class Measurement:
+    seconds: float
+    peak_mib: float
+    returncode: int
+    output: str = ""
+
+
+def tree_rss(proc: psutil.Process) -> int:
+    """Bytes resident in ``proc`` and all its descendants (vanished processes count 0)."""
+    total = 0
+    try:
+        members = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for member in members:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def measure(command: list[str], env: dict[str, str] | None = None, quiet: bool = True):
+    """Run ``command``; return its :class:`Measurement` (output captured when ``quiet``)."""
+    t0 = time.perf_counter()
+    child = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE if quiet else None,
+        stderr=subprocess.STDOUT if quiet else None,
+        text=True,
+    )
+    proc = psutil.Process(child.pid)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(proc))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = child.communicate()
+    done.set()
+    sampler.join()
+    return Measurement(time.perf_counter() - t0, peak / 2**20, child.returncode, output or "")
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args[:1] == ["--"]:
+        args = args[1:]
+    m = measure(args, quiet=False)
+    print(f"{' '.join(args)}: {m.seconds:.1f} s, peak tree RSS {m.peak_mib:,.0f} MiB, rc {m.returncode}")
+    sys.exit(m.returncode)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+-- The accounts of every ADB-MRIO table, per economy-sector: the row (intermediate sales and
+-- final demand) against the ToT column, the column (intermediate inputs and the six
+-- value-added rows) against the r69 row, and the two totals against each other; value added
+-- x - colsum(Z), the column sum of input coefficients, and whether the table is published
+-- in whole numbers (rounded totals cannot balance to 1e-6).
+with
+
+output as (
+
+    select * from {{ ref('stg_adb_mrio__output') }}
+
+),
+
+row_sums as (
+
+    select
+        file_sha256,
+        from_pos as pos,
+        sum(flow_usd_mn) as row_sum,
+        count(*) as row_cells
+    from {{ ref('stg_adb_mrio__flows') }}
+    group by all
+
+),
+
+column_inputs as (
+
+    select
+        file_sha256,
+        to_pos as pos,
+        sum(flow_usd_mn) as intermediate_inputs
+    from {{ ref('stg_adb_mrio__flows') }}
+    where to_use like 'c%'
+    group by all
+
+),
+
+primary_inputs as (
+
+    select
+        file_sha256,
+        to_pos as pos,
+        sum(value_usd_mn) as primary_inputs
+    from {{ ref('stg_adb_mrio__value_added') }}
+    where row_code != 'r60' and to_use like 'c%'
+    group by all
+
+),
+
+rounding as (
+
+    select
+        file_sha256,
+        bool_and(
+            output_row_usd_mn = round(output_row_usd_mn)
+            and output_col_usd_mn = round(output_col_usd_mn)
+        ) as is_rounded_table
+    from output
+    group by all
+
+),
+
+final as (
+
+    select
+        output.edition,
+        output.year,
+        output.vintage,
+        output.economy,
+        output.sector,
+        output.file_sha256,
+        output.output_row_usd_mn,
+        output.output_col_usd_mn,
+        row_sums.row_sum,
+        column_inputs.intermediate_inputs,
+        primary_inputs.primary_inputs,
+        row_sums.row_sum - column_inputs.intermediate_inputs as va_usd_mn,
+        {{ safe_divide('column_inputs.intermediate_inputs', 'row_sums.row_sum') }}
+            as input_coefficient_sum,
+        abs(output.output_row_usd_mn - output.output_col_usd_mn)
+        / greatest(abs(output.output_row_usd_mn), abs(output.output_col_usd_mn), 1)
+            as rel_total_gap,
+        abs(row_sums.row_sum - output.output_row_usd_mn)
+        / greatest(abs(output.output_row_usd_mn), 1) as rel_row_gap,
+        abs(column_inputs.intermediate_inputs + primary_inputs.primary_inputs
+            - output.output_col_usd_mn)
+        / greatest(abs(output.output_col_usd_mn), 1) as rel_column_gap,
+        -- a whole-number table: each summed cell may be off by 0.5 from its exact value
+        0.5 * (row_sums.row_cells + 1) as rounding_bound,
+        rounding.is_rounded_table
+    from output
+    inner join row_sums
+        on output.file_sha256 = row_sums.file_sha256 and output.pos = row_sums.pos
+    inner join column_inputs
+        on output.file_sha256 = column_inputs.file_sha256 and output.pos = column_inputs.pos
+    inner join primary_inputs
+        on output.file_sha256 = primary_inputs.file_sha256 and output.pos = primary_inputs.pos
+    inner join rounding on output.file_sha256 = rounding.file_sha256
+
+)
+
+select * from final

@@ -1,0 +1,60 @@
+{% test flows_cover_table_grid(model, output) %}
+-- MRIO tables (raw files) whose flows do not hold every cell exactly once: each row position
+-- of the table (`output`: one row per economy-sector, with its economy and sector) carries
+-- those labels and every column position 0 .. n + K G - 1 (n row positions, G economies,
+-- K = var `fd_categories` final-demand columns each); a position with two labels fails too
+with
+
+by_row as (
+
+    select
+        file_sha256,
+        from_pos,
+        from_economy,
+        from_sector,
+        count(*) as cells,
+        count(distinct to_pos) as distinct_cols,
+        min(to_pos) as first_col,
+        max(to_pos) as last_col
+    from {{ model }}
+    group by all
+
+),
+
+expected as (
+
+    select
+        file_sha256,
+        pos as from_pos,
+        economy as from_economy,
+        sector as from_sector,
+        count(*) over (partition by file_sha256)
+        + {{ var('fd_categories') }}
+        * count(distinct economy) over (partition by file_sha256) as n_cols
+    from {{ output }}
+
+)
+
+select
+    coalesce(expected.file_sha256, by_row.file_sha256) as file_sha256,
+    coalesce(expected.from_pos, by_row.from_pos) as from_pos,
+    coalesce(expected.from_economy, by_row.from_economy) as from_economy,
+    coalesce(expected.from_sector, by_row.from_sector) as from_sector,
+    by_row.cells,
+    by_row.distinct_cols,
+    expected.n_cols
+from expected
+full outer join by_row
+    on
+        expected.file_sha256 = by_row.file_sha256
+        and expected.from_pos = by_row.from_pos
+        and expected.from_economy = by_row.from_economy
+        and expected.from_sector = by_row.from_sector
+where
+    by_row.from_pos is null
+    or expected.from_pos is null
+    or by_row.cells != expected.n_cols
+    or by_row.distinct_cols != expected.n_cols
+    or by_row.first_col != 0
+    or by_row.last_col != expected.n_cols - 1
+{% endtest %}
