@@ -1,27 +1,85 @@
 """``gvc``: the command-line interface of gvc-warehouse.
 
-Each command is a thin call into the package. Exit codes: 0 ok, 1 checks failed (bad input,
-failed tests), 2 could not run (usage or environment error).
+Each command parses its options and calls one library function, which takes the writer lock
+where it writes. Errors carry their exit code (``analysis.errors``) and are mapped in one
+place, :func:`main`: 0 ok, 1 bad input or failed checks, 2 could not run; no traceback for
+anything a user can cause.
 """
 
 from __future__ import annotations
 
 import sys
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
+import duckdb
 
-from analysis.config import Paths, disable_telemetry
-
-EXIT_OK, EXIT_CHECKS_FAILED, EXIT_ERROR = 0, 1, 2
+from analysis.config import Paths, check_environment, disable_telemetry
+from analysis.defaults import BOOTSTRAP_DRAWS, SEED
+from analysis.errors import EXIT_BAD_INPUT, EXIT_CANNOT_RUN, BadInput, GvcError
+from analysis.parallel import ClusterSpec, parse_workers
 
 disable_telemetry()
+SOURCE_NAMES = ("adb_mrio", "kof", "nbs")
 
 
 def _paths() -> Paths:
     return Paths.from_env()
+
+
+# -- options shared by several commands, defined once ------------------------------------
+def panel_edition_option(f):
+    return click.option(
+        "--panel-edition",
+        envvar="GVC_PANEL_EDITION",
+        default=None,
+        metavar="EDITION",
+        help="MRIO edition of the ICC/ICS panel, e.g. 62 or 72 (env GVC_PANEL_EDITION; "
+        "default: 62 when landed, else the only edition landed).",
+    )(f)
+
+
+def cluster_options(f):
+    f = click.option(
+        "--scheduler",
+        envvar="GVC_DASK_SCHEDULER",
+        default=None,
+        metavar="ADDRESS",
+        help="Run the per-file and per-year work on this Dask cluster, e.g. tcp://host:8786 "
+        "(env GVC_DASK_SCHEDULER; default: a local cluster).",
+    )(f)
+    return click.option(
+        "--workers",
+        envvar="GVC_WORKERS",
+        default=None,
+        metavar="N",
+        help="Local Dask worker processes (env GVC_WORKERS; default: one per core; "
+        "0 runs everything in this process).",
+    )(f)
+
+
+def keep_landed_option(f):
+    return click.option(
+        "--keep-landed",
+        multiple=True,
+        type=click.Choice(SOURCE_NAMES),
+        help="Keep the landed files of this source when its raw folder is missing or empty "
+        "(repeatable). Without it a missing source stops the command.",
+    )(f)
+
+
+def bootstrap_option(f):
+    return click.option(
+        "--bootstrap-reps",
+        type=click.IntRange(min=0),
+        default=BOOTSTRAP_DRAWS,
+        show_default=True,
+        help="Wild cluster bootstrap draws (Webb weights); 0 skips the bootstrap.",
+    )(f)
+
+
+def _cluster(scheduler: str | None, workers: str | None) -> ClusterSpec:
+    return ClusterSpec(scheduler or None, parse_workers(workers))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,15 +87,17 @@ def _paths() -> Paths:
 def cli() -> None:
     """gvc-warehouse: a DuckDB + dbt warehouse for global value chain research.
 
-    Typical session: `gvc sample` (or copy real files into data/raw/), then `gvc build`
-    (ingest, dbt build into a candidate, checks, atomic publication to warehouse/gvc.duckdb),
-    `gvc estimate`, `gvc scenario`; later `gvc refresh` on a schedule and `gvc sql` at will.
+    Typical session: `gvc sample` (or copy the publishers' files into data/raw/), then
+    `gvc build` (ingest, dbt build into a candidate, checks, atomic publication to
+    warehouse/gvc.duckdb), `gvc estimate`, `gvc scenario`; later `gvc refresh` on a schedule
+    and `gvc sql` at will.
 
-    Locations come from environment variables: GVC_RAW (raw files, default data/raw),
-    GVC_LANDING (landed Parquet, default warehouse/landing), GVC_WAREHOUSE (published
-    DuckDB file, default warehouse/gvc.duckdb), GVC_HISTORY (estimates, scenarios and
-    refresh log, default warehouse/history.duckdb), GVC_REPORTS (tables, figures, quality
-    report, default reports). Exit codes: 0 ok, 1 checks failed, 2 could not run.
+    Locations and settings come from environment variables: GVC_RAW (raw files, default
+    data/raw), GVC_LANDING (landed Parquet, default warehouse/landing), GVC_WAREHOUSE
+    (published DuckDB file), GVC_HISTORY (estimates, scenarios, refresh log), GVC_REPORTS
+    (tables, figures, quality report), GVC_PANEL_EDITION, GVC_DASK_SCHEDULER, GVC_WORKERS;
+    unknown GVC_* variables are refused. Exit codes: 0 ok, 1 bad input or failed checks,
+    2 could not run.
     """
 
 
@@ -55,7 +115,7 @@ def cli() -> None:
     show_default=True,
     help="Years to write, e.g. 2007-2018 or 2019 or 2007,2010-2012 (MRIO and NBS).",
 )
-@click.option("--seed", type=int, default=20240607, show_default=True, help="Random seed.")
+@click.option("--seed", type=int, default=SEED, show_default=True, help="Random seed.")
 @click.option(
     "--raw-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -67,16 +127,13 @@ def sample(size: str, years: str, seed: int, raw_dir: Path | None) -> None:
 
     ADB-MRIO (one xlsx a year), the KOF Globalisation Index (xlsx, 2022 layout) and NBS
     yearbook-style CSVs go to data/raw/<source>/, where the readers of `gvc ingest` expect
-    real downloads. Every file is labelled synthetic.
+    real downloads. Every file is labelled synthetic, and everything built from it too.
     """
     from analysis.sample import write_sample
 
     target = raw_dir or _paths().raw
-    t0 = time.perf_counter()
-    written = write_sample(target, size=size, years=_parse_years(years), seed=seed, progress=True)
-    click.echo(
-        f"wrote {len(written)} synthetic raw files to {target} in {time.perf_counter() - t0:.1f}s"
-    )
+    written = write_sample(target, size=size, years=parse_years(years), seed=seed, progress=True)
+    click.echo(f"wrote {len(written)} synthetic raw files to {target}")
 
 
 @cli.command()
@@ -84,128 +141,122 @@ def sample(size: str, years: str, seed: int, raw_dir: Path | None) -> None:
     "--source",
     "sources",
     multiple=True,
-    type=click.Choice(["adb_mrio", "kof", "nbs"]),
-    help="Sources to ingest (default: every source folder that has files).",
+    type=click.Choice(SOURCE_NAMES),
+    help="Sources to read again (default: all); the others keep their landed files.",
 )
-def ingest(sources: tuple[str, ...]) -> None:
+@keep_landed_option
+@cluster_options
+def ingest(sources, keep_landed, scheduler, workers) -> None:
     """Read raw files, validate their structure, land typed long Parquet.
 
-    Each source is landed all or nothing under warehouse/landing/<source>/: a file that
-    breaks a rule stops the ingest with a message naming file, sheet, cell and rule, and
-    the previous landing stays as it was.
+    Every file of every source is hashed; unchanged files are not read again. The new
+    landing replaces the old one atomically (all sources or none): a file that breaks a
+    rule stops the ingest with a message naming file, sheet, cell and rule, and the previous
+    landing stays as it was. Prints, for each file, its year, edition (named or inferred),
+    vintage and number of economies.
     """
-    from analysis.ingest import IngestError, ingest_all
+    from analysis.ingest import ingest as run_ingest
+    from analysis.parallel import runner
 
-    paths = _paths()
-    try:
-        with _writer_lock(paths):
-            report = ingest_all(paths.raw, paths.landing, sources or None, progress=True)
-    except IngestError as exc:
-        click.secho(f"ingest failed: {exc}", fg="red", err=True)
-        click.echo(f"the previous landing in {paths.landing} is unchanged", err=True)
-        sys.exit(EXIT_CHECKS_FAILED)
+    with runner(_cluster(scheduler, workers)) as run:
+        report = run_ingest(
+            _paths(), sources or None, keep_landed=keep_landed, run=run, progress=True
+        )
     click.echo(report.describe())
 
 
-@contextmanager
-def _writer_lock(paths: Paths):
-    """The lock shared by ingest, build and refresh; exit 2 with a message when taken."""
-    from analysis.refresh import RefreshLock, RefreshLocked
-
-    try:
-        lock = RefreshLock(paths.warehouse_dir / ".refresh.lock").__enter__()
-    except RefreshLocked as exc:
-        click.secho(str(exc), fg="red", err=True)
-        sys.exit(EXIT_ERROR)
-    try:
-        yield lock
-    finally:
-        lock.__exit__(None, None, None)
-
-
 @cli.command()
-@click.option("--no-ingest", is_flag=True, help="Reuse the current landing; skip `gvc ingest`.")
+@click.option("--no-ingest", is_flag=True, help="Build from the current landing as it is.")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing is new.")
 @click.option("--quiet", is_flag=True, help="Do not echo dbt's log lines.")
-def build(no_ingest: bool, quiet: bool) -> None:
+@panel_edition_option
+@keep_landed_option
+@cluster_options
+def build(no_ingest, force, quiet, panel_edition, keep_landed, scheduler, workers) -> None:
     """Ingest, `dbt build` into a candidate file, check, publish atomically.
 
-    The candidate becomes warehouse/gvc.duckdb only when every model and test passed; on
-    failure the report names the failing model or test with a few offending rows and the
-    published warehouse is left as it was. Ingest, build and refresh share one lock
+    The candidate becomes warehouse/gvc.duckdb only when every model and blocking check
+    passed; on failure the report names the failing model or rule with a few offending rows
+    and the published warehouse is left as it was. With the same raw files, project and
+    settings as the published warehouse nothing is rebuilt (--force rebuilds). Only new or
+    changed tables are computed again. Ingest, build and refresh share one lock
     (warehouse/.refresh.lock): one writer at a time.
     """
-    from analysis.ingest import IngestError
-    from analysis.publish import BuildError, build_warehouse
+    from analysis.publish import build_warehouse
 
-    paths = _paths()
-    try:
-        with _writer_lock(paths):
-            report = build_warehouse(paths, ingest=not no_ingest, echo=not quiet, progress=True)
-    except (IngestError, BuildError) as exc:
-        click.secho(f"build failed: {exc}", fg="red", err=True)
-        sys.exit(EXIT_CHECKS_FAILED)
+    report = build_warehouse(
+        _paths(),
+        ingest=not no_ingest,
+        keep_landed=keep_landed,
+        panel_edition=panel_edition,
+        force=force,
+        cluster=_cluster(scheduler, workers),
+        echo=not quiet,
+        progress=True,
+    )
+    if report.ingest is not None:
+        click.echo(report.ingest.describe(every_file=False))
     if report.quality is not None:
         click.echo(report.quality.summary())
+        click.echo(f"quality report: {report.quality.page}")
     click.secho(report.describe(), fg="green")
 
 
 @cli.command()
-@click.option(
-    "--bootstrap-reps",
-    type=int,
-    default=9999,
-    show_default=True,
-    help="Wild bootstrap replications of the re-estimation.",
-)
+@bootstrap_option
 @click.option("--no-scenarios", is_flag=True, help="Do not rerun scenarios.yml.")
 @click.option("--verbose", is_flag=True, help="Echo dbt's log lines.")
-def refresh(bootstrap_reps: int, no_scenarios: bool, verbose: bool) -> None:
+@panel_edition_option
+@keep_landed_option
+@cluster_options
+def refresh(bootstrap_reps, no_scenarios, verbose, panel_edition, keep_landed, scheduler, workers):
     """Rebuild and publish what new or changed raw files affect; log the run.
 
-    Hashes every raw file and compares with the last published refresh; re-ingests only
-    changed sources; builds a candidate from the published warehouse with `dbt build
-    --select source:<changed>+`; runs the quality gate; publishes atomically; re-estimates
-    and reruns the declared scenarios; records the run in refresh_log
-    (warehouse/history.duckdb). With nothing new it does nothing and says so. A lock
-    (warehouse/.refresh.lock) stops two refreshes at once. Schedule it with cron or a
-    systemd timer (README, "Scheduled refresh").
+    Hashes every raw file and compares them with what the published warehouse was built
+    from (its gvc_build record); with nothing new it does nothing and says so. Otherwise
+    it builds (incremental ingest and models, quality gate, atomic publication),
+    re-estimates Tables 1-4, reruns the declared scenarios and records the run in
+    refresh_log (warehouse/history.duckdb). A missing or empty raw folder stops it (see
+    --keep-landed). Schedule it with cron or a systemd timer (README, "Scheduled refresh").
     """
-    from analysis.ingest import IngestError
-    from analysis.publish import BuildError
-    from analysis.refresh import RefreshLocked
     from analysis.refresh import refresh as run_refresh
 
-    try:
-        result = run_refresh(
-            _paths(),
-            bootstrap_reps=bootstrap_reps,
-            run_scenarios=not no_scenarios,
-            echo=verbose,
-            progress=True,
-        )
-    except RefreshLocked as exc:
-        click.secho(str(exc), fg="red", err=True)
-        sys.exit(EXIT_ERROR)
-    except (IngestError, BuildError) as exc:
-        click.secho(f"refresh failed: {exc}", fg="red", err=True)
-        sys.exit(EXIT_CHECKS_FAILED)
+    result = run_refresh(
+        _paths(),
+        bootstrap_reps=bootstrap_reps,
+        run_scenarios=not no_scenarios,
+        keep_landed=keep_landed,
+        panel_edition=panel_edition,
+        cluster=_cluster(scheduler, workers),
+        echo=verbose,
+        progress=True,
+    )
+    _print_refresh(result)
+    if result.failed_step:
+        raise _AfterPublication(result.message)
+
+
+class _AfterPublication(GvcError):
+    """A refresh published, then a later step failed (exit 2: the step could not run)."""
+
+
+def _print_refresh(result) -> None:
     if result.status == "nothing new":
         click.echo(f"nothing new: no new or changed raw files ({result.seconds:.1f}s)")
         return
-    if result.status == "resumed":
-        click.secho("resumed: the last refresh published but stopped before its estimates")
-    else:
+    if result.status.startswith("resumed"):
+        click.echo("resumed: the last refresh published but stopped before its estimates")
+    elif result.published:
         click.secho(
-            f"published: changed sources {', '.join(result.changed)}; "
-            f"{result.models_rebuilt} models rebuilt; checks {result.checks}",
+            f"published: changed sources {', '.join(result.changed) or 'none'}; "
+            f"{result.models_rebuilt} models built; checks {result.checks}",
             fg="green",
         )
-    click.echo(
-        f"re-estimated Tables 1-4 (run {result.estimation_run}); "
-        f"{result.scenarios_run} declared scenarios rerun; {result.seconds:.1f}s"
-    )
-    if result.message:
-        click.secho(result.message, fg="yellow")
+    if not result.failed_step:
+        click.echo(
+            f"re-estimated Tables 1-4 (run {result.estimation_run}); "
+            f"{result.scenarios_run} declared scenarios rerun; {result.seconds:.1f}s"
+        )
 
 
 @cli.command()
@@ -216,59 +267,35 @@ def docs() -> None:
     file is never opened for writing) and writes reports/docs/static_index.html, a single
     self-contained page with every model, column description, test and the lineage graph.
     """
-    import shutil
-    import tempfile
+    from analysis.docs import build_docs
 
-    from analysis.dbt_runner import run_dbt
+    click.echo(f"documentation: {build_docs(_paths())} (open it in a browser)")
 
-    paths = _paths()
-    if not paths.warehouse.exists():
-        click.secho(
-            f"no published warehouse at {paths.warehouse}: run `gvc build`", fg="red", err=True
-        )
-        sys.exit(EXIT_ERROR)
-    out = paths.reports / "docs"
-    with tempfile.TemporaryDirectory(dir=paths.warehouse_dir) as tmp:
-        copy = Path(tmp) / "docs.duckdb"
-        shutil.copyfile(paths.warehouse, copy)
-        result = run_dbt(["docs", "generate", "--static"], paths=paths, database=copy, echo=False)
-        target = copy.parent / ".dbt" / "target"
-        if result.returncode != 0 or not (target / "static_index.html").exists():
-            click.secho(f"dbt docs generate failed:\n{result.output[-3000:]}", fg="red", err=True)
-            sys.exit(EXIT_ERROR)
-        out.mkdir(parents=True, exist_ok=True)
-        for name in ("static_index.html", "index.html", "manifest.json", "catalog.json"):
-            if (target / name).exists():
-                shutil.copyfile(target / name, out / name)
-    click.echo(f"documentation: {out / 'static_index.html'} (open it in a browser)")
+
+class ChecksFailed(BadInput):
+    """A blocking quality rule failed on the published warehouse."""
 
 
 @cli.command()
 def check() -> None:
-    """Run the quality suites (expectations/) on the published warehouse.
+    """Run every quality rule on the published warehouse and write the quality report.
 
-    Prints one line per table (checks, passed, failed, warnings), the failures with their
-    table, column, rule and offending rows, writes reports/quality/validation_results.json
-    and the great-expectations Data Docs (reports/quality/data_docs/index.html), and exits
-    1 when a blocking check fails. Warnings (e.g. year-over-year jumps) never fail.
+    The dbt tests run on a private copy of warehouse/gvc.duckdb and the expectation suites
+    on the file itself (read-only). Prints one line per table (rules, passed, failed,
+    warnings) and the failures with their table, rule and offending rows, writes
+    reports/quality/index.html (a self-contained page) and validation_results.json, and
+    exits 1 when a blocking rule fails. Warnings never fail.
     """
-    from analysis.publish import quality_gate
+    from analysis.publish import check_published
 
-    paths = _paths()
-    if not paths.warehouse.exists():
-        click.secho(
-            f"no published warehouse at {paths.warehouse}: run `gvc build`", fg="red", err=True
-        )
-        sys.exit(EXIT_ERROR)
-    report = quality_gate(paths.warehouse, paths, progress=True)
+    report = check_published(_paths(), progress=True)
     click.echo(report.summary())
     if report.failures("warning"):
         click.secho("warnings:", fg="yellow")
         click.echo(report.failures("warning"))
+    click.echo(f"report: {report.page}; results: {report.results_file}")
     if not report.passed:
-        click.secho(report.failures(), fg="red", err=True)
-    click.echo(f"results: {report.results_file}; data docs: {report.docs_index}")
-    sys.exit(EXIT_OK if report.passed else EXIT_CHECKS_FAILED)
+        raise ChecksFailed(report.failures())
 
 
 @cli.command()
@@ -279,13 +306,7 @@ def check() -> None:
     show_default=True,
     help="Covariance: CRV1 clustered by industry (Stata factor, t(G-1)) or Driscoll-Kraay.",
 )
-@click.option(
-    "--bootstrap-reps",
-    type=int,
-    default=9999,
-    show_default=True,
-    help="Wild cluster bootstrap replications (Webb weights); 0 skips the bootstrap.",
-)
+@bootstrap_option
 @click.option(
     "--exposure",
     type=click.Choice(["backward", "forward", "export"]),
@@ -294,7 +315,7 @@ def check() -> None:
     help="Share s_i of the identified regressor s_i x z(Anti_global): the sector's 2007 "
     "backward or forward GVC participation, or its export intensity.",
 )
-@click.option("--seed", type=int, default=20240607, show_default=True, help="Bootstrap seed.")
+@click.option("--seed", type=int, default=SEED, show_default=True, help="Bootstrap seed.")
 def estimate(cov: str, bootstrap_reps: int, exposure: str, seed: int) -> None:
     """Estimate Tables 1-4 on mart_icc_ics; write tables, figures, estimates history.
 
@@ -307,20 +328,16 @@ def estimate(cov: str, bootstrap_reps: int, exposure: str, seed: int) -> None:
     from analysis.panel.run import estimate_all
 
     paths = _paths()
-    try:
-        run = estimate_all(
-            paths.warehouse,
-            paths.reports,
-            paths.history,
-            cov=cov,
-            exposure=exposure,
-            bootstrap_reps=bootstrap_reps,
-            seed=seed,
-            progress=True,
-        )
-    except FileNotFoundError as exc:
-        click.secho(str(exc), fg="red", err=True)
-        sys.exit(EXIT_ERROR)
+    run = estimate_all(
+        paths.warehouse,
+        paths.reports,
+        paths.history,
+        cov=cov,
+        exposure=exposure,
+        bootstrap_reps=bootstrap_reps,
+        seed=seed,
+        progress=True,
+    )
     click.secho("Identification diagnosis:", bold=True)
     for line in run.diagnosis or ["every regressor is identified"]:
         click.echo(f"  - {line}")
@@ -345,18 +362,9 @@ def estimate(cov: str, bootstrap_reps: int, exposure: str, seed: int) -> None:
 )
 def report(number: int) -> None:
     """Print a table written by `gvc estimate` (Markdown) and list the report files."""
-    paths = _paths()
-    table = paths.reports / "tables" / f"table{number}.md"
-    if not table.exists():
-        click.secho(f"{table} does not exist: run `gvc estimate` first", fg="red", err=True)
-        sys.exit(EXIT_ERROR)
-    click.echo(table.read_text(encoding="utf-8"))
-    for folder in ("tables", "figures"):
-        files = sorted(p.name for p in (paths.reports / folder).glob("*") if p.is_file())
-        click.echo(f"{paths.reports / folder}: {', '.join(files)}")
-    quality = paths.reports / "quality" / "data_docs" / "index.html"
-    if quality.exists():
-        click.echo(f"quality report: {quality}")
+    from analysis.panel.report import report_text
+
+    click.echo(report_text(_paths().reports, number))
 
 
 @cli.command()
@@ -379,19 +387,13 @@ def scenario(scenario_file: Path | None, ids: tuple[str, ...]) -> None:
     from analysis.scenario import ScenarioError, load_scenarios, run_scenarios
 
     paths = _paths()
-    try:
-        scenarios = load_scenarios(scenario_file or paths.home / "scenarios.yml")
-        if ids:
-            unknown = set(ids) - {s.id for s in scenarios}
-            if unknown:
-                raise ScenarioError(f"unknown scenario ids {sorted(unknown)}")
-            scenarios = [s for s in scenarios if s.id in ids]
-        results = run_scenarios(
-            scenarios, paths.warehouse, paths.history, paths.reports / "figures"
-        )
-    except ScenarioError as exc:
-        click.secho(f"scenario failed: {exc}", fg="red", err=True)
-        sys.exit(EXIT_CHECKS_FAILED)
+    scenarios = load_scenarios(scenario_file or paths.home / "scenarios.yml")
+    if ids:
+        unknown = set(ids) - {s.id for s in scenarios}
+        if unknown:
+            raise ScenarioError(f"unknown scenario ids {sorted(unknown)}")
+        scenarios = [s for s in scenarios if s.id in ids]
+    results = run_scenarios(scenarios, paths.warehouse, paths.history, paths.reports / "figures")
     for (sid, year, method), part in results.groupby(["scenario_id", "year", "method"]):
         others = part[~part["is_target"]]
         top = others.nlargest(1, "loss_value").iloc[0]
@@ -421,7 +423,7 @@ def scenario(scenario_file: Path | None, ids: tuple[str, ...]) -> None:
 )
 @click.option(
     "--max-rows",
-    type=int,
+    type=click.IntRange(min=1),
     default=40,
     show_default=True,
     help="Rows to print (the full result goes to --out).",
@@ -434,86 +436,57 @@ def sql(query: str | None, query_file: Path | None, out: Path | None, max_rows: 
     DML, COPY, EXPORT, ATTACH, INSTALL, LOAD, SET) is refused; use --out to save results.
     Without QUERY or --file, an interactive prompt reads statements ending in `;`.
     """
-    from analysis.sql import ReadOnlyViolation, run_query, write_result
+    from analysis.sql import run_cli
 
-    paths = _paths()
-    text = query_file.read_text(encoding="utf-8") if query_file else query
-    queries = [text] if text else None
-    if queries is None:
-        click.echo("gvc sql (read-only). End statements with ';', quit with Ctrl-D or \\q.")
-        queries = _prompt_queries()
-    status = EXIT_OK
-    for q in queries:
-        try:
-            frame = run_query(q, paths.warehouse, paths.history)
-        except ReadOnlyViolation as exc:
-            click.secho(str(exc), fg="red", err=True)
-            status = EXIT_CHECKS_FAILED
-            continue
-        except (FileNotFoundError, duckdb_error()) as exc:
-            click.secho(f"query failed: {exc}", fg="red", err=True)
-            status = EXIT_ERROR
-            continue
-        if out:
-            click.echo(f"wrote {len(frame)} rows to {write_result(frame, out)}")
-        else:
-            _print_frame(frame, max_rows)
-    sys.exit(status)
+    run_cli(_paths(), query, query_file, out, max_rows)
 
 
-def duckdb_error() -> type[Exception]:
-    import duckdb
-
-    return duckdb.Error
-
-
-def _prompt_queries():
-    buffer: list[str] = []
-    while True:
-        try:
-            line = input("gvc> " if not buffer else "...> ")
-        except EOFError:
-            return
-        if line.strip() in ("\\q", "quit", "exit"):
-            return
-        buffer.append(line)
-        if line.rstrip().endswith(";"):
-            yield "\n".join(buffer)
-            buffer = []
-
-
-def _print_frame(frame, max_rows: int) -> None:
-    """DuckDB's own box rendering: types under the names, wide results elided by column
-    (the count of shown columns says so), long results by row; --out keeps everything."""
-    import shutil
-
-    import duckdb
-
-    if frame.empty and len(frame.columns) == 0:
-        click.echo("(statement returned no result)")
-        return
-    width = shutil.get_terminal_size(fallback=(120, 24)).columns
-    with duckdb.connect() as con:
-        con.from_df(frame).show(max_width=width, max_rows=max_rows, max_col_width=40)
-    if len(frame) > max_rows:
-        click.echo("(use --out to save every row)")
-
-
-def _parse_years(spec: str) -> list[int]:
+def parse_years(spec: str) -> list[int]:
     """'2007-2018' -> [2007, ..., 2018]; '2007,2010-2011' -> [2007, 2010, 2011]."""
     years: list[int] = []
-    try:
-        for part in spec.split(","):
-            lo, _, hi = part.strip().partition("-")
-            years.extend(range(int(lo), int(hi or lo) + 1))
-    except ValueError:
-        raise click.BadParameter(f"cannot read years {spec!r}; use e.g. 2007-2018") from None
+    for part in spec.split(","):
+        lo, _, hi = part.strip().partition("-")
+        try:
+            first, last = int(lo), int(hi or lo)
+        except ValueError:
+            raise BadInput(f"--years: cannot read {part.strip()!r}; use e.g. 2007-2018") from None
+        if last < first:
+            raise BadInput(f"--years: {part.strip()} runs backwards; write {last}-{first}")
+        years.extend(range(first, last + 1))
     return sorted(set(years))
 
 
-def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="gvc")
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run a command, map every error to its exit code."""
+    from analysis.children import Terminated, install_signal_handlers
+
+    install_signal_handlers()
+    try:
+        check_environment()
+        code = cli.main(args=argv, prog_name="gvc", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = EXIT_BAD_INPUT
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.secho("interrupted; nothing was published by this run", fg="red", err=True)
+        code = 130
+    except Terminated as exc:
+        click.secho("stopped by a signal; nothing was published by this run", err=True)
+        code = exc.code
+    except GvcError as exc:
+        click.secho(str(exc), fg="red", err=True)
+        code = exc.exit_code
+    except OSError as exc:
+        from analysis.errors import describe_os_error
+
+        click.secho(describe_os_error(exc), fg="red", err=True)
+        code = EXIT_CANNOT_RUN
+    except duckdb.Error as exc:
+        click.secho(f"DuckDB: {exc}", fg="red", err=True)
+        code = EXIT_CANNOT_RUN
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

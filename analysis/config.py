@@ -1,27 +1,86 @@
-"""Where things live: project root, raw files, landing, warehouse files.
+"""Where things live and the settings read from the environment, declared once.
 
-Every path can be overridden by an environment variable so that tests, scheduled refreshes
-and users with their own data folders can point the same commands elsewhere:
+Every ``GVC_*`` environment variable is declared in :data:`ENVIRONMENT`; an unknown one (a
+typo such as ``GVC_RAWW``) or an invalid value is refused with the accepted names or values:
 
-========================  ===============================  ====================
-variable                  meaning                          default
-========================  ===============================  ====================
-``GVC_HOME``              project root (dbt project)       the repository root
-``GVC_RAW``               raw files, one folder a source   ``data/raw``
-``GVC_LANDING``           landed Parquet                   ``warehouse/landing``
-``GVC_WAREHOUSE``         the published DuckDB file        ``warehouse/gvc.duckdb``
-``GVC_HISTORY``           append-only tables               ``warehouse/history.duckdb``
-``GVC_REPORTS``           tables, figures, quality report  ``reports``
-========================  ===============================  ====================
+=========================  ===============================  ==============================
+variable                   meaning                          default
+=========================  ===============================  ==============================
+``GVC_HOME``               project root (dbt project)       the repository root
+``GVC_RAW``                raw files, one folder a source   ``data/raw``
+``GVC_LANDING``            landed Parquet (versions)        ``warehouse/landing``
+``GVC_WAREHOUSE``          the published DuckDB file        ``warehouse/gvc.duckdb``
+``GVC_HISTORY``            append-only tables               ``warehouse/history.duckdb``
+``GVC_REPORTS``            tables, figures, quality report  ``reports``
+``GVC_PANEL_EDITION``      MRIO edition of the ICC/ICS      62 when landed, else the only
+                           panel                            edition landed
+``GVC_DASK_SCHEDULER``     Dask scheduler for per-year      a local cluster
+                           work (``tcp://host:port``)
+``GVC_WORKERS``            local worker processes (0: in    one per core
+                           this process, no Dask)
+``GVC_DB``                 database file of a plain         ``warehouse/dev.duckdb``
+                           ``dbt build`` (profiles.yml)
+=========================  ===============================  ==============================
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.errors import BadInput
+
 PACKAGE_ROOT = Path(__file__).resolve().parent
+
+#: Every GVC_* variable the project reads, with its meaning.
+ENVIRONMENT: dict[str, str] = {
+    "GVC_HOME": "project root",
+    "GVC_RAW": "raw files folder",
+    "GVC_LANDING": "landing folder",
+    "GVC_WAREHOUSE": "published DuckDB file",
+    "GVC_HISTORY": "history DuckDB file",
+    "GVC_REPORTS": "reports folder",
+    "GVC_PANEL_EDITION": "MRIO edition of the ICC/ICS panel (e.g. 62)",
+    "GVC_DASK_SCHEDULER": "Dask scheduler address, tcp://host:port",
+    "GVC_WORKERS": "local Dask worker processes (0: in-process)",
+    "GVC_DB": "database of a plain dbt build",
+}
+_EDITION = re.compile(r"^[1-9][0-9]*$")
+_SCHEDULER = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://\S+$")
+
+
+def check_environment(environ: dict[str, str] | None = None) -> None:
+    """Refuse unknown ``GVC_*`` variables and invalid values (BadInput naming them)."""
+    env = os.environ if environ is None else environ
+    unknown = sorted(k for k in env if k.startswith("GVC_") and k not in ENVIRONMENT)
+    if unknown:
+        raise BadInput(
+            f"unknown environment variable(s) {', '.join(unknown)}; accepted: "
+            + ", ".join(ENVIRONMENT)
+        )
+    for name in (
+        "GVC_HOME",
+        "GVC_RAW",
+        "GVC_LANDING",
+        "GVC_WAREHOUSE",
+        "GVC_HISTORY",
+        "GVC_REPORTS",
+    ):
+        if name in env and not env[name].strip():
+            raise BadInput(f"{name} is set but empty; unset it or give a path")
+    edition = env.get("GVC_PANEL_EDITION", "")
+    if edition and not _EDITION.match(edition):
+        raise BadInput(
+            f"GVC_PANEL_EDITION={edition!r}: an edition is a number of economies, e.g. 62 or 72"
+        )
+    scheduler = env.get("GVC_DASK_SCHEDULER", "")
+    if scheduler and not _SCHEDULER.match(scheduler):
+        raise BadInput(
+            f"GVC_DASK_SCHEDULER={scheduler!r}: give the scheduler's address, e.g. "
+            "tcp://10.0.0.5:8786"
+        )
 
 
 def _default_home() -> Path:

@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,12 +123,13 @@ def run_dbt(
     variables: dict | None = None,
     env: dict[str, str] | None = None,
     echo: bool = True,
+    collect: Callable[[Path], None] | None = None,
 ) -> DbtResult:
     """Run ``dbt <args>`` against ``database`` (with ``--vars variables``); read its results.
 
     The profile in the repository reads the database path from ``GVC_DB``; target and log
-    folders are private to this run and removed afterwards. CannotRun when dbt is killed by
-    a signal.
+    folders are private to this run and removed afterwards (``collect(target)`` runs first,
+    to copy artifacts out). CannotRun when dbt is killed by a signal.
     """
     work = Path(tempfile.mkdtemp(prefix=".dbt-", dir=database.parent))
     target = work / "target"
@@ -138,6 +140,8 @@ def run_dbt(
     try:
         returncode, output = _run_child([dbt_executable(), *command], paths, database, env, echo)
         nodes, elapsed = read_run_results(target, database)
+        if collect is not None:
+            collect(target)
         return DbtResult(args, returncode, nodes, elapsed, output)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -37,7 +37,7 @@ class Steps:
 @contextmanager
 def step(name: str, total: int, enabled: bool = True) -> Iterator[Steps]:
     """Report a step: a bar on a terminal, start and end lines when piped, nothing if off."""
-    if not enabled:
+    if not enabled or total == 0:
         yield Steps(None, None)
         return
     t0 = time.perf_counter()

@@ -245,3 +245,41 @@ def _build(paths, report, panel_edition, force, run, echo, progress, before_publ
         raise CannotRun(describe_os_error(exc, "building the candidate warehouse")) from None
     finally:
         remove_database(candidate)
+
+
+def check_published(paths: Paths | None = None, *, progress: bool = False) -> QualityReport:
+    """``gvc check``: every quality rule on the published warehouse, never opened for writing.
+
+    ``dbt test`` runs on a private copy of the published file (with the settings it was built
+    with), then the expectation suites run on the published file read-only; the report goes
+    to ``reports/quality/``.
+    """
+    paths = paths or Paths.from_env()
+    record = read_record(paths.warehouse)
+    if record is None:
+        raise CannotRun(f"no published warehouse at {paths.warehouse}: run `gvc build`")
+    work = paths.warehouse_dir / f".check-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        work.mkdir()
+        copy = work / "check.duckdb"
+        shutil.copyfile(paths.warehouse, copy)
+        with step("dbt test", 1, progress):
+            result = run_dbt(
+                ["test"], paths=paths, database=copy, variables=record.settings,
+                env=ClusterSpec(workers=0).env(), echo=False,
+            )  # fmt: skip
+        if not result.success and not result.failures:
+            raise CannotRun(
+                f"dbt test could not run on a copy of the warehouse:\n{result.describe()}"
+            )
+        return run_checks(
+            paths.warehouse,
+            home=paths.home,
+            report_dir=paths.reports / "quality",
+            dbt_nodes=result.nodes,
+            variables=record.settings,
+        )
+    except OSError as exc:
+        raise CannotRun(describe_os_error(exc, "copying the published warehouse")) from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analysis.errors import BadInput, CannotRun
+
 ALLOWED = {
     duckdb.StatementType.SELECT,
     duckdb.StatementType.EXPLAIN,
@@ -22,7 +24,7 @@ ALLOWED = {
 }
 
 
-class ReadOnlyViolation(ValueError):
+class ReadOnlyViolation(BadInput, ValueError):
     """A statement that could write (or reach outside the warehouse) was refused."""
 
 
@@ -48,7 +50,7 @@ def check_read_only(sql: str) -> list[str]:
 def connect(warehouse: Path, history: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A locked-down read-only connection to the published warehouse."""
     if not warehouse.exists():
-        raise FileNotFoundError(f"no published warehouse at {warehouse}: run `gvc build` first")
+        raise CannotRun(f"no published warehouse at {warehouse}: run `gvc build` first")
     con = duckdb.connect(str(warehouse), read_only=True)
     if history is not None and history.exists():
         con.execute(f"attach '{history}' as history (read_only)")
@@ -75,5 +77,58 @@ def write_result(frame: pd.DataFrame, out: Path) -> Path:
     elif suffix == ".parquet":
         frame.to_parquet(out, index=False)
     else:
-        raise ValueError(f"--out must end in .csv or .parquet, got {out.name}")
+        raise BadInput(f"--out must end in .csv or .parquet, got {out.name}")
     return out
+
+
+def run_cli(paths, query: str | None, query_file: Path | None, out: Path | None, max_rows: int):
+    """``gvc sql``: run the statements of ``query`` or ``query_file`` (or a prompt)."""
+    import click
+
+    text = query_file.read_text(encoding="utf-8") if query_file else query
+    queries = [text] if text else None
+    if queries is None:
+        click.echo("gvc sql (read-only). End statements with ';', quit with Ctrl-D or \\q.")
+        queries = _prompt_queries()
+    status = None
+    for q in queries:
+        try:
+            frame = run_query(q, paths.warehouse, paths.history)
+        except duckdb.Error as exc:
+            raise BadInput(f"query failed: {exc}") from None
+        if out:
+            click.echo(f"wrote {len(frame)} rows to {write_result(frame, out)}")
+        else:
+            _print_frame(frame, max_rows)
+    return status
+
+
+def _prompt_queries():
+    buffer: list[str] = []
+    while True:
+        try:
+            line = input("gvc> " if not buffer else "...> ")
+        except EOFError:
+            return
+        if line.strip() in ("\\q", "quit", "exit"):
+            return
+        buffer.append(line)
+        if line.rstrip().endswith(";"):
+            yield "\n".join(buffer)
+            buffer = []
+
+
+def _print_frame(frame, max_rows: int) -> None:
+    """DuckDB's own box rendering."""
+    import shutil
+
+    import click
+
+    if frame.empty and len(frame.columns) == 0:
+        click.echo("(statement returned no result)")
+        return
+    width = shutil.get_terminal_size(fallback=(120, 24)).columns
+    with duckdb.connect() as con:
+        con.from_df(frame).show(max_width=width, max_rows=max_rows, max_col_width=40)
+    if len(frame) > max_rows:
+        click.echo("(use --out to save every row)")

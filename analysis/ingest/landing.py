@@ -77,9 +77,10 @@ class IngestReport:
             out.setdefault(line.source, []).append(line)
         return out
 
-    def describe(self) -> str:
+    def describe(self, every_file: bool = True) -> str:
+        """A line per raw file (only the files read when not ``every_file``), notes, total."""
         read = sum(not f.reused for f in self.files)
-        lines = [f.describe() for f in self.files] + self.notes
+        lines = [f.describe() for f in self.files if every_file or not f.reused] + self.notes
         lines.append(
             f"landed {len(self.files)} raw files ({read} read, {len(self.files) - read} "
             f"unchanged) as {self.version} in {self.seconds:.1f}s"

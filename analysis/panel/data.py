@@ -9,13 +9,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analysis.errors import CannotRun
+
 ENTITY, TIME = "sector", "year"
 
 
 def load_mart(warehouse: Path, table: str = "mart_icc_ics") -> pd.DataFrame:
     """The mart as a DataFrame sorted by (sector, year), over a read-only connection."""
     if not Path(warehouse).exists():
-        raise FileNotFoundError(f"no published warehouse at {warehouse}: run `gvc build` first")
+        raise CannotRun(f"no published warehouse at {warehouse}: run `gvc build` first")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         frame = con.execute(f"select * from {table}").df()
     order = frame[ENTITY].str[1:].astype(int)
