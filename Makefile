@@ -39,7 +39,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models macros tests/generic tests/singular
+	$(BIN)/sqlfluff lint models macros tests/generic
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_decomposition.py

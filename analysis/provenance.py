@@ -117,6 +117,13 @@ def from_mart(frame: pd.DataFrame) -> Provenance:
     return Provenance((mrio, kof, nbs))
 
 
+def _rows(con, query: str) -> list[tuple]:
+    try:
+        return con.execute(query).fetchall()
+    except duckdb.Error:  # a candidate whose build stopped before the model
+        return []
+
+
 def from_warehouse(con) -> Provenance:
     """Provenance of a whole warehouse (a DuckDB connection): every landed input in use.
 
@@ -124,22 +131,19 @@ def from_warehouse(con) -> Provenance:
     latest release; NBS: every table. Missing tables (a failed build) give no source.
     """
     sources = []
-    for source, query in _WAREHOUSE_QUERIES.items():
-        try:
-            rows = con.execute(query).fetchall()
-        except duckdb.Error:  # a candidate whose build stopped before the model
-            continue
-        if rows:
-            synthetic = any(bool(r[0]) for r in rows)
-            detail = _spans((r[1], r[2]) for r in rows)
-            sources.append(SourceProvenance(source, synthetic, detail))
+    adb = _rows(
+        con,
+        "select is_synthetic, 'edition ' || edition || ', vintage ' || vintage, year "
+        "from int_adb_mrio__tables where is_current",
+    )
+    if adb:
+        detail = _spans((r[1], r[2]) for r in adb)
+        sources.append(SourceProvenance("adb_mrio", any(r[0] for r in adb), detail))
+    kof = _rows(con, "select is_synthetic, vintage from stg_kof__files order by vintage desc")
+    if kof:
+        sources.append(SourceProvenance("kof", bool(kof[0][0]), f"release {kof[0][1]}"))
+    nbs = _rows(con, "select is_synthetic, classification, year from stg_nbs__files")
+    if nbs:
+        detail = _spans((r[1], r[2]) for r in nbs)
+        sources.append(SourceProvenance("nbs", any(r[0] for r in nbs), detail))
     return Provenance(tuple(sources))
-
-
-_WAREHOUSE_QUERIES = {
-    "adb_mrio": "select is_synthetic, 'edition ' || edition || ', vintage ' || vintage, year "
-    "from int_adb_mrio__tables where is_current",
-    "kof": "select is_synthetic, 'release ' || vintage, vintage from stg_kof__files "
-    "order by vintage desc limit 1",
-    "nbs": "select is_synthetic, classification, year from stg_nbs__files",
-}

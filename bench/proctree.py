@@ -8,6 +8,7 @@ workers), sampled every 50 ms with psutil. Usage::
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
@@ -33,10 +34,8 @@ def tree_rss(proc: psutil.Process) -> int:
     except psutil.Error:
         return 0
     for member in members:
-        try:
+        with contextlib.suppress(psutil.Error):  # the process ended meanwhile
             total += member.memory_info().rss
-        except psutil.Error:
-            pass
     return total
 
 
@@ -73,7 +72,8 @@ def main() -> None:
     if args[:1] == ["--"]:
         args = args[1:]
     m = measure(args, quiet=False)
-    print(f"{' '.join(args)}: {m.seconds:.1f} s, peak tree RSS {m.peak_mib:,.0f} MiB, rc {m.returncode}")
+    summary = f"{m.seconds:.1f} s, peak tree RSS {m.peak_mib:,.0f} MiB, rc {m.returncode}"
+    print(f"{' '.join(args)}: {summary}")
     sys.exit(m.returncode)
 
 

@@ -1,5 +1,4 @@
 {% macro landed_files_to_add(files_relation) -%}
-    {#- SQL condition on `file_sha256`: rows of landed files this incremental model lacks -#}
     {%- if execute and is_incremental() -%}
         {%- set query -%}
             select file_sha256 from {{ files_relation }}

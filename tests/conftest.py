@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository root and the validation data in ../shared."""
+"""Fixtures used across the suite: the repository root and the reference data it carries."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("GVC_SHARED", ROOT.parent / "shared")).resolve()
+REFERENCE = ROOT / "data" / "reference"
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -21,12 +21,9 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """``../shared/data``; tests that need it are skipped (with the reason) when absent."""
-    data = SHARED / "data"
-    if not data.is_dir():
-        pytest.skip(f"validation data not found at {data} (../shared is absent)")
-    return data
+def reference_data() -> Path:
+    """``data/reference``: public tables and third-party outputs (data/reference/README.md)."""
+    return REFERENCE
 
 
 @pytest.fixture(scope="session")

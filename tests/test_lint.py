@@ -41,7 +41,6 @@ def test_sqlfluff() -> None:
             "models",
             "macros",
             "tests/generic",
-            "tests/singular",
             "--disable-progress-bar",
         ],
         cwd=ROOT,

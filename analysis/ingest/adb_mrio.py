@@ -38,6 +38,8 @@ TOTAL_ROWS: tuple[tuple[str, str], ...] = ADB_TOTAL_ROWS
 N, K = len(SECTORS), len(FD_CODES)
 TITLE_ROW, DATA_ROW, DATA_COL = 0, 7, 4  # 0-based: Excel row 1, row 8, column E
 TITLE_BLOCK = 5  # rows 1-5 hold the title, units and notes
+#: No cell of a table in USD million comes near this: 10^12 USD million is 10^4 world outputs.
+ABSURD_USD_MN = 1e12
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,14 @@ def read_table(path: Path | str) -> AdbTable:
     check_row_labels(path, sheet, rows, header.economies)
     n = len(header.economies) * N
     values = numeric_block(
-        path, sheet, rows, DATA_ROW, DATA_COL, n + len(TOTAL_ROWS), header.width + 1
+        path,
+        sheet,
+        rows,
+        DATA_ROW,
+        DATA_COL,
+        n + len(TOTAL_ROWS),
+        header.width + 1,
+        limit=ABSURD_USD_MN,
     )
     edition = _check_edition(path, sheet, name.edition, header.economies)
     synthetic = any(SYNTHETIC_MARKER in line for line in _title_block(rows))

@@ -244,6 +244,58 @@ def error_cells(path: Path, sheet: str) -> Iterator[tuple[int, int]]:
                 tail, skip = buffer[cut:], max(start - cut, 0)
 
 
+def _census(rows, row0, col0, n_rows, n_cols, blank) -> tuple[list[list[Any]], list[int]]:
+    """The rectangle's rows (blanks replaced by ``blank``) and the indices of the rows that
+    hold a cell that is not a number. A per-row type census (``set(map(type, row))``) keeps
+    the common case, all numbers, at C speed."""
+    block: list[list[Any]] = []
+    bad_rows: list[int] = []
+    for i in range(n_rows):
+        cells = rows[row0 + i][col0 : col0 + n_cols]
+        if len(cells) < n_cols:
+            cells = list(cells) + [""] * (n_cols - len(cells))
+        kinds = set(map(type, cells))
+        if not kinds <= _NUMBER_TYPES and kinds <= _CELL_TYPES:
+            cells = [blank if (v.__class__ is str and not v.strip()) else v for v in cells]
+            kinds = set(map(type, cells))
+        if not kinds <= _NUMBER_TYPES:
+            bad_rows.append(i)
+        block.append(cells)
+    return block, bad_rows
+
+
+def _blank_mask(rows, row0, col0, n_rows, n_cols) -> np.ndarray:
+    """True where the cell is blank (empty, white space, or beyond a short row)."""
+    mask = np.ones((n_rows, n_cols), dtype=bool)
+    for i in range(n_rows):
+        cells = rows[row0 + i][col0 : col0 + n_cols]
+        mask[i, : len(cells)] = [is_blank(v) for v in cells]
+    return mask
+
+
+def _refuse_text(path, sheet, block, bad_rows, row0, col0) -> None:
+    i = bad_rows[0]
+    for j, value in enumerate(block[i]):
+        if type(value) not in _NUMBER_TYPES and not (isinstance(value, str) and is_blank(value)):
+            raise IngestError.at(
+                path,
+                f"value {value!r} is not numeric (data cells must be numbers or blank)",
+                sheet=sheet,
+                cell=(row0 + i, col0 + j),
+            )
+
+
+def _refuse_error_cells(path, sheet, row0, col0, n_rows, n_cols) -> None:
+    for r, c in error_cells(path, sheet):
+        if row0 <= r < row0 + n_rows and col0 <= c < col0 + n_cols:
+            raise IngestError.at(
+                path,
+                "an Excel error value (#DIV/0!, #N/A, #VALUE!, ...) is not numeric",
+                sheet=sheet,
+                cell=(r, c),
+            )
+
+
 def numeric_block(
     path: Path,
     sheet: str,
@@ -254,59 +306,39 @@ def numeric_block(
     n_cols: int,
     *,
     blank: float = 0.0,
+    limit: float | None = None,
 ) -> np.ndarray:
     """The rectangle at 0-based (row0, col0) of n_rows x n_cols cells as a float matrix.
 
     Blank cells (and cells beyond the end of a short row) become ``blank`` (0 for ADB, NaN
-    for KOF). Text, booleans and dates are errors naming the first offending cell (row-major
-    order).
-    Fast path: a per-row type census (``set(map(type, row))``) and one ``np.array`` call;
-    only rows that hold blanks are rewritten in Python.
+    for KOF). Text, booleans, dates and Excel error values are errors naming the first
+    offending cell (row-major order), as are non-finite numbers (unless ``blank`` is NaN)
+    and, with ``limit``, numbers whose magnitude exceeds it (an absurd value would otherwise
+    surface downstream as a singular matrix).
     """
-    block: list[list[Any]] = []
-    bad_rows: list[int] = []
-    for i in range(n_rows):
-        row = rows[row0 + i]
-        cells = row[col0 : col0 + n_cols]
-        if len(cells) < n_cols:
-            cells = list(cells) + [""] * (n_cols - len(cells))
-        kinds = set(map(type, cells))
-        if not kinds <= _NUMBER_TYPES:
-            if not kinds <= _CELL_TYPES:
-                bad_rows.append(i)
-                block.append(cells)
-                continue
-            fixed = [blank if (v.__class__ is str and not v.strip()) else v for v in cells]
-            if not set(map(type, fixed)) <= _NUMBER_TYPES:
-                bad_rows.append(i)
-                block.append(cells)
-                continue
-            cells = fixed
-        block.append(cells)
+    block, bad_rows = _census(rows, row0, col0, n_rows, n_cols, blank)
     if bad_rows:
-        i = bad_rows[0]
-        for j, value in enumerate(block[i]):
-            if type(value) not in _NUMBER_TYPES and not (
-                isinstance(value, str) and is_blank(value)
-            ):
-                raise IngestError.at(
-                    path,
-                    f"value {value!r} is not numeric (data cells must be numbers or blank)",
-                    sheet=sheet,
-                    cell=(row0 + i, col0 + j),
-                )
-    for r, c in error_cells(path, sheet):
-        if row0 <= r < row0 + n_rows and col0 <= c < col0 + n_cols:
-            raise IngestError.at(
-                path,
-                "an Excel error value (#DIV/0!, #N/A, #VALUE!, ...) is not numeric",
-                sheet=sheet,
-                cell=(r, c),
-            )
+        _refuse_text(path, sheet, block, bad_rows, row0, col0)
+    _refuse_error_cells(path, sheet, row0, col0, n_rows, n_cols)
     values = np.array(block, dtype=np.float64).reshape(n_rows, n_cols)
-    if np.isfinite(blank) and not np.isfinite(values).all():
-        i, j = np.argwhere(~np.isfinite(values))[0]
+    bad = ~np.isfinite(values)
+    if not np.isfinite(blank) and bad.any():  # blanks became NaN: a stored NaN is a fault
+        bad &= ~_blank_mask(rows, row0, col0, n_rows, n_cols)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
         raise IngestError.at(
-            path, "value is not a finite number", sheet=sheet, cell=(row0 + i, col0 + j)
+            path,
+            f"value {values[i, j]} is not a finite number (leave a missing value blank)",
+            sheet=sheet,
+            cell=(row0 + i, col0 + j),
+        )
+    if limit is not None and (np.abs(np.nan_to_num(values)) > limit).any():
+        i, j = np.argwhere(np.abs(np.nan_to_num(values)) > limit)[0]
+        raise IngestError.at(
+            path,
+            f"value {values[i, j]:g} is absurd (its magnitude exceeds {limit:g}: check the "
+            "unit and the decimal separator)",
+            sheet=sheet,
+            cell=(row0 + i, col0 + j),
         )
     return values

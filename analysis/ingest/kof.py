@@ -138,7 +138,15 @@ def read_kof(path: Path | str) -> dict[str, pd.DataFrame]:
     first, last = body[0], body[-1]
     # one vectorised block from the first to the last data row; blank rows in between drop out
     block = numeric_block(
-        path, sheet, rows, first, 3, last - first + 1, len(KOF_INDEX_NAMES), blank=np.nan
+        path,
+        sheet,
+        rows,
+        first,
+        3,
+        last - first + 1,
+        len(KOF_INDEX_NAMES),
+        blank=np.nan,
+        limit=1000.0,
     )
     values = block[np.asarray(body) - first]
     n = len(body)

@@ -5,7 +5,7 @@ ADB-62 order, NBS 2-digit codes of GB/T 4754-2002 and -2011 with their yearbook 
 the NBS -> ADB concordance) have one source in the project, :mod:`analysis.reference`, which
 also writes the dbt seeds and which the readers use; they are re-exported here so that the
 sample modules import everything from one place and never keep a second copy that could drift.
-``tests/sample`` checks them against the ADB economist's dictionaries in ``../shared/data``.
+``tests/sample`` checks them against the ADB economist's dictionaries in ``data/reference``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Write a SYNTHETIC KOF Globalisation Index file in the layout of the real 2022 release.
 
-Layout (``../shared/data/kof/README.md``): one sheet ``Sheet1``; header row 1 with ``code``,
+Layout (``data/reference/kof/README.md``): one sheet ``Sheet1``; header row 1 with ``code``,
 ``country``, ``year`` and the 27 index columns ``KOFGI``, ``KOFGIdf``, ``KOFGIdj``,
 ``KOFEcGI``, ... ``KOFPoGIdj``; one row per economy-year 1970-2020, sorted by code and year;
 the year is a number; a missing index is an empty cell (whole rows of some economies before
@@ -14,7 +14,7 @@ mean(KOFEcGIdf, KOFEcGIdj)``, ``KOFSoGI*`` over Ip/In/Cu, ``KOFGIdf = mean(KOFEc
 KOFSoGIdf, KOFPoGIdf)``, ``KOFGI = mean(KOFGIdf, KOFGIdj)``. Every value lies in [1, 99].
 
 China: ``KOFEcGI`` 2007-2018 are the published values of the 2022 release (a public fact,
-``../shared/research/gvc-formulas.md`` section 4); the trade and financial sub-indices are
+the KOF 2022 release, China 2007-2018); the trade and financial sub-indices are
 shifted so that they average to it. Everything else is synthetic.
 """
 

@@ -82,8 +82,10 @@ final as (
             as rel_total_gap,
         abs(row_sums.row_sum - output.output_row_usd_mn)
         / greatest(abs(output.output_row_usd_mn), 1) as rel_row_gap,
-        abs(column_inputs.intermediate_inputs + primary_inputs.primary_inputs
-            - output.output_col_usd_mn)
+        abs(
+            column_inputs.intermediate_inputs + primary_inputs.primary_inputs
+            - output.output_col_usd_mn
+        )
         / greatest(abs(output.output_col_usd_mn), 1) as rel_column_gap,
         -- a whole-number table: each summed cell may be off by 0.5 from its exact value
         0.5 * (row_sums.row_cells + 1) as rounding_bound,

@@ -23,7 +23,7 @@ ranked as (
         is_synthetic,
         row_number() over (
             partition by edition, year
-            order by vintage_order desc, source_file
+            order by vintage_order desc, source_file asc
         ) as release_rank
     from files
 

@@ -29,9 +29,7 @@ def model(dbt, session):
     wanted = tables.project("edition, vintage, year, file_sha256").order("edition, year")
     if dbt.is_incremental:
         current = ", ".join(f"'{sha}'" for (sha,) in tables.project("file_sha256").fetchall())
-        session.execute(
-            f"delete from {dbt.this} where file_sha256 not in ({current or 'null'})"
-        )
+        session.execute(f"delete from {dbt.this} where file_sha256 not in ({current or 'null'})")
         have = session.execute(f"select distinct file_sha256 from {dbt.this}").fetchall()
         done = {sha for (sha,) in have}
     else:

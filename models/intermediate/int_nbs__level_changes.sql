@@ -11,13 +11,13 @@ long as (
 
     unpivot levels
     on
-        main_business_income,
-        rd_expenditure,
-        net_fixed_assets,
-        total_assets,
-        avg_employees,
-        patent_applications,
-        rd_personnel_fte
+    main_business_income,
+    rd_expenditure,
+    net_fixed_assets,
+    total_assets,
+    avg_employees,
+    patent_applications,
+    rd_personnel_fte
     into name indicator value value
 
 ),

@@ -33,16 +33,16 @@ final as (
         economies.mrio72_index as economy_order,
         sectors.sector_index as sector_order,
         indicators.x,
-        fir_direct,
-        fir_total,
-        hhi_sources,
-        effective_suppliers,
-        regional_share,
+        indicators.fir_direct,
+        indicators.fir_total,
+        indicators.hhi_sources,
+        indicators.effective_suppliers,
+        indicators.regional_share,
         columns('^exposure_'),
-        upstreamness,
-        downstreamness,
-        criticality,
-        criticality_share
+        indicators.upstreamness,
+        indicators.downstreamness,
+        indicators.criticality,
+        indicators.criticality_share
     from indicators
     left join economies on indicators.economy = economies.economy
     left join sectors on indicators.sector = sectors.sector

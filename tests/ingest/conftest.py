@@ -35,7 +35,9 @@ KOF_HEADER = ["code", "country", "year"] + [
     for i in ("GI", "EcGI", "TrGI", "FiGI", "SoGI", "IpGI", "InGI", "CuGI", "PoGI")
     for s in ("", "df", "dj")
 ]
-KOF_REAL = Path("/work/shared/data/kof/KOFGI_2022_public.xlsx")
+KOF_REAL = (
+    Path(__file__).resolve().parents[2] / "data" / "reference" / "kof" / "KOFGI_2022_public.xlsx"
+)
 
 
 def excel_col(name: str) -> int:
@@ -225,7 +227,8 @@ def write_adb(
     sheet: str | None = None,
     before: Sequence[tuple[str, list[list] | None, bool]] = (),
 ) -> Path:
-    """Write ``ADB-MRIO62-<year>_test.xlsx`` (or ``name``); ``edit(grid)`` may plant faults.
+    """Write ``ADB-MRIO<G-1>-<year>_June2023.xlsx`` (or ``name``); ``edit(grid)`` may plant
+    faults. The edition in the default name counts the economies besides RoW, as ADB's do.
 
     ``sheet`` names the data sheet (default ``ADB MRIO <year>``); ``before`` as write_xlsx.
     """
@@ -233,7 +236,7 @@ def write_adb(
     if edit is not None:
         grid = edit(grid) or grid
     return write_xlsx(
-        folder / (name or f"ADB-MRIO62-{year}_test.xlsx"),
+        folder / (name or f"ADB-MRIO{len(economies) - 1}-{year}_June2023.xlsx"),
         grid,
         sheet or f"ADB MRIO {year}",
         before=before,
@@ -353,6 +356,4 @@ def raw_set(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def kof_real() -> Path:
-    if not KOF_REAL.is_file():
-        pytest.skip(f"real KOF 2022 release not found at {KOF_REAL} (../shared is absent)")
     return KOF_REAL

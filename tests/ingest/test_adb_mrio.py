@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.ingest import IngestError, excel, read_adb_mrio
-from analysis.ingest.adb_mrio import infer_edition, parse_file_name
+from analysis.ingest.adb_mrio import infer_edition
 from analysis.ingest.errors import cell_name
 from analysis.ingest.schemas import SCHEMAS, to_arrow
 from tests.ingest.conftest import (
@@ -60,7 +60,7 @@ def test_cell_names():
 
 def test_schema_and_row_counts(good):
     _, _, _, tables = good
-    assert set(tables) == {"flows", "value_added", "output"}
+    assert set(tables) == {"flows", "value_added", "output", "files"}
     assert len(tables["flows"]) == n * (n + 5 * G) == 5600
     assert len(tables["value_added"]) == 7 * WIDTH
     assert len(tables["output"]) == n
@@ -71,16 +71,21 @@ def test_schema_and_row_counts(good):
         arrow = to_arrow("adb_mrio", name, frame)
         assert arrow.schema.equals(schema)
         assert frame["year"].dtype == np.int32
-        assert frame["value" if "value" in frame else "output_row"].dtype == np.float64
+        if name != "files":
+            assert frame["value" if "value" in frame else "output_row"].dtype == np.float64
 
 
 def test_keys_from_file_name(good):
     _, _, _, tables = good
     for frame in tables.values():
         assert set(frame["year"]) == {2018}
-        assert set(frame["edition"]) == {"62"}
-        assert set(frame["vintage"]) == {"test"}
-        assert set(frame["source_file"]) == {"ADB-MRIO62-2018_test.xlsx"}
+        assert set(frame["edition"]) == {"1"}
+        assert set(frame["vintage"]) == {"2023-06"}
+        assert set(frame["source_file"]) == {"ADB-MRIO1-2018_June2023.xlsx"}
+    files = tables["files"].iloc[0]
+    assert (files.edition_named, files.vintage_order, files.economies) == (True, 202306, 2)
+    assert not files.synthetic and files.title.startswith("ADB Multi-Regional")
+    assert len(files.file_sha256) == 64
 
 
 def test_flow_values_match_cells(good):
@@ -157,10 +162,56 @@ def test_upper_case_row_is_normalised(tmp_path):
 def test_edition_inferred_without_edition_in_name(tmp_path):
     path = write_adb(tmp_path, name="ADB-MRIO-2018_June2023.xlsx")
     tables = read_adb_mrio(path)
-    assert set(tables["flows"].edition) == {"custom"}
-    assert set(tables["flows"].vintage) == {"June2023"}
-    assert (infer_edition(63), infer_edition(73), infer_edition(5)) == ("62", "72", "custom")
-    assert parse_file_name("ADB-MRIO72-2020_Dec2022.xlsx").edition == "72"
+    assert set(tables["flows"].edition) == {"1"}
+    assert set(tables["flows"].vintage) == {"2023-06"}
+    assert not tables["files"].edition_named.iloc[0]
+    economies = [f"E{i}" for i in range(62)]
+    assert infer_edition([*economies, "RoW"]) == "62"
+    assert infer_edition([*economies, *[f"F{i}" for i in range(10)], "RoW"]) == "72"
+    assert infer_edition(["PRC", "USA"]) == "2"  # no rest of the world
+
+
+def test_edition_contradicting_the_sheet_is_refused_with_both_numbers(tmp_path):
+    path = write_adb(tmp_path, name="ADB-MRIO62-2018_June2023.xlsx")
+    refused(path, "file name", "edition 62 (62 economies + RoW)", "lists 2 economies", "edition 1")
+
+
+def test_undated_file_lands_with_a_visible_vintage(tmp_path):
+    tables = read_adb_mrio(write_adb(tmp_path, name="ADB-MRIO-2018.xlsx"))
+    assert set(tables["output"].vintage) == {"undated"}
+    assert tables["files"].vintage_order.iloc[0] == 0
+
+
+def test_download_suffix_keeps_the_source_file_name(tmp_path):
+    name = "ADB-MRIO-2018_Dec2022 (1).xlsx"
+    tables = read_adb_mrio(write_adb(tmp_path, name=name))
+    assert set(tables["output"].source_file) == {name}
+    assert set(tables["output"].vintage) == {"2022-12"}
+
+
+def test_synthetic_label_in_the_title_block(tmp_path):
+    from analysis.provenance import SYNTHETIC_MARKER
+
+    path = write_adb(tmp_path, edit=lambda g: put(g, "A3", f"{SYNTHETIC_MARKER} (seed 1)"))
+    assert read_adb_mrio(path)["files"].synthetic.iloc[0]
+
+
+def test_positions_follow_adb_order_not_file_order(tmp_path):
+    """A file listing USA before PRC: positions still put PRC (ADB rank 8) first."""
+    tables = read_adb_mrio(write_adb(tmp_path, economies=("USA", "PRC", "RoW")))
+    out = tables["output"]
+    first = out[out.pos == 0].iloc[0]
+    assert (first.economy, first.sector) == ("PRC", "c1")
+    assert out[(out.economy == "USA") & (out.sector == "c1")].pos.iloc[0] == 35
+    flows = tables["flows"]
+    usa_to_prc = flows[(flows.row_economy == "USA") & (flows.col_economy == "PRC")]
+    assert set(usa_to_prc.row_pos // 35) == {1} and set(
+        usa_to_prc.col_pos[usa_to_prc.col_code.str.startswith("c")] // 35
+    ) == {0}
+
+
+def test_absurd_value_is_refused_naming_the_cell(tmp_path):
+    refused(write_adb(tmp_path, edit=lambda g: put(g, "G10", 1e300)), "cell G10", "absurd")
 
 
 def test_rows_below_r69_are_ignored(tmp_path):
@@ -248,7 +299,7 @@ def test_text_in_numeric_cell_names_the_cell(tmp_path):
         "sheet 'ADB MRIO 2018', cell G12",
         "value 'abc' is not numeric",
     )
-    assert str(err).startswith("ADB-MRIO62-2018_test.xlsx, sheet 'ADB MRIO 2018', cell G12: ")
+    assert str(err).startswith("ADB-MRIO1-2018_June2023.xlsx, sheet 'ADB MRIO 2018', cell G12: ")
 
 
 def test_text_in_total_rows_and_tot_column(tmp_path):
@@ -289,13 +340,15 @@ def test_missing_year_in_title(tmp_path):
 
 def test_missing_year_in_file_name(tmp_path):
     err = refused(
-        write_adb(tmp_path, name="ADB-MRIO62_test.xlsx"), "file name", "no year in the name"
+        write_adb(tmp_path, name="ADB-MRIO62_test.xlsx"),
+        "file name",
+        "expected '-' and a 4-digit year",
     )
     assert err.location == "file name"
 
 
 def test_year_of_file_name_differs_from_title(tmp_path):
-    path = write_adb(tmp_path, 2018, name="ADB-MRIO62-2019_test.xlsx")
+    path = write_adb(tmp_path, 2018, name="ADB-MRIO1-2019_June2023.xlsx")
     refused(path, "cell A1", "year mismatch", "title names 2018", "file name says 2019")
 
 
@@ -370,18 +423,18 @@ def test_total_rows_out_of_order(tmp_path):
 
 
 def test_empty_sheet(tmp_path):
-    path = write_xlsx(tmp_path / "ADB-MRIO62-2018_test.xlsx", [], "ADB MRIO 2018")
+    path = write_xlsx(tmp_path / "ADB-MRIO1-2018_June2023.xlsx", [], "ADB MRIO 2018")
     refused(path, "sheet 'ADB MRIO 2018'", "the sheet is empty")
 
 
 def test_zero_byte_file(tmp_path):
-    path = tmp_path / "ADB-MRIO62-2018_test.xlsx"
+    path = tmp_path / "ADB-MRIO1-2018_June2023.xlsx"
     path.write_bytes(b"")
     refused(path, "the file is empty (0 bytes)")
 
 
 def test_not_a_workbook(tmp_path):
-    path = tmp_path / "ADB-MRIO62-2018_test.xlsx"
+    path = tmp_path / "ADB-MRIO1-2018_June2023.xlsx"
     path.write_text("code,value\n")
     refused(path, "cannot be read as an xlsx workbook")
 
@@ -389,7 +442,8 @@ def test_not_a_workbook(tmp_path):
 def test_frames_are_compact(good):
     flows = good[3]["flows"]
     assert isinstance(flows.row_economy.dtype, pd.CategoricalDtype)
-    assert flows.memory_usage(deep=True).sum() < 20 * len(flows)
+    # 8 bytes of value and 8 of positions a cell, the rest categorical codes
+    assert flows.memory_usage(deep=True).sum() < 32 * len(flows)
 
 
 # --- workbook structure: Strict Open XML, hidden and chart sheets, unreadable files -------
@@ -416,7 +470,7 @@ def test_sheet_missing_from_workbook_xml_is_an_error(tmp_path):
     with pytest.raises(IngestError) as info:
         list(excel.error_cells(path, "ADB MRIO 2017"))
     message = str(info.value)
-    assert "ADB-MRIO62-2018_test.xlsx, sheet 'ADB MRIO 2017'" in message, message
+    assert "ADB-MRIO1-2018_June2023.xlsx, sheet 'ADB MRIO 2017'" in message, message
     assert "cannot locate sheet 'ADB MRIO 2017' in the workbook XML" in message, message
 
 
@@ -425,7 +479,11 @@ def test_hidden_first_sheet_is_passed_over(tmp_path, good):
     path = write_adb(tmp_path, edit=_error_at_k15, before=[("Notes", notes, True)])
     refused(path, "sheet 'ADB MRIO 2018'", "cell K15", "Excel error value")
     clean = write_adb(tmp_path / "clean", before=[("Notes", notes, True)])
-    pd.testing.assert_frame_equal(read_adb_mrio(clean)["flows"], good[3]["flows"])
+    # the same cells as the one-sheet file (the files differ, so do their hashes)
+    ignore = ["file_sha256"]
+    pd.testing.assert_frame_equal(
+        read_adb_mrio(clean)["flows"].drop(columns=ignore), good[3]["flows"].drop(columns=ignore)
+    )
 
 
 def test_chart_sheet_first_error_cell_of_the_data_sheet(tmp_path):
@@ -449,7 +507,7 @@ def test_data_not_on_the_first_visible_sheet_lists_the_sheets(tmp_path):
 
 
 def test_file_that_cannot_be_opened(tmp_path, monkeypatch):
-    link = tmp_path / "ADB-MRIO62-2018_test.xlsx"
+    link = tmp_path / "ADB-MRIO1-2018_June2023.xlsx"
     link.symlink_to(tmp_path / "gone.xlsx")
     refused(link, "cannot be read", "No such file or directory")
 

@@ -1,9 +1,13 @@
-"""ingest_all: Parquet layout and schemas, skipped sources, cross-file checks, atomicity."""
+"""ingest_all: versioned landing, unchanged files not read again, missing sources refused,
+cross-file checks and vintages, and a landing swapped atomically (kills at the swap)."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
-import os
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -11,145 +15,199 @@ import pyarrow.parquet as pq
 import pytest
 
 import analysis.ingest.landing as landing
-from analysis.ingest import SOURCES, IngestError, IngestReport, ingest_all
+from analysis.errors import CannotRun
+from analysis.ingest import SOURCES, IngestError, IngestReport, MissingSource, ingest_all
 from analysis.ingest.schemas import SCHEMAS
+from analysis.ingest.store import LandingStore
 from tests.ingest.conftest import put, write_adb, write_kof, write_nbs
 
 n, WIDTH = 70, 80
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """Relative path -> sha256 of every file under ``folder``."""
+    """Relative path -> sha256 of every file of the current landing version."""
+    current = LandingStore(folder).current()
+    if current is None:
+        return {}
     return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        str(p.relative_to(current)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(current.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
     }
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+    """Anything but the current version and its pointer."""
+    current = LandingStore(folder).current()
+    return sorted(p.name for p in folder.iterdir() if p.name != "current" and p != current)
 
 
 def test_sources_exported():
     assert list(SOURCES) == ["adb_mrio", "kof", "nbs"]
-    assert SOURCES["nbs"].tables == ("industry_stats",)
+    assert SOURCES["nbs"].tables == ("industry_stats", "files")
 
 
 def test_good_set_lands(raw_set, tmp_path):
     out = tmp_path / "landing"
     report = ingest_all(raw_set, out)
     assert isinstance(report, IngestReport)
-    assert report.sources["adb_mrio"].files == [
-        "ADB-MRIO62-2017_test.xlsx",
-        "ADB-MRIO62-2018_test.xlsx",
-    ]
-    assert report.sources["adb_mrio"].rows == {
-        "flows": 2 * n * WIDTH,
-        "value_added": 2 * 7 * WIDTH,
-        "output": 2 * n,
-    }
-    assert report.sources["kof"].rows == {"kof_index": 6}
-    assert report.sources["nbs"].rows == {"industry_stats": 2 * 7 * 4 + 2 * 7 * 3}
-    assert len(report.sources["nbs"].files) == 4
-    assert report.skipped == [] and report.seconds > 0
-    assert "adb_mrio: 2 file(s)" in report.describe()
+    adb = report.sources["adb_mrio"]
+    assert [f.name for f in adb] == ["ADB-MRIO1-2017_June2023.xlsx", "ADB-MRIO1-2018_June2023.xlsx"]
+    assert adb[0].rows == {"flows": n * WIDTH, "value_added": 7 * WIDTH, "output": n, "files": 1}
+    assert report.sources["kof"][0].rows["kof_index"] == 6
+    assert len(report.sources["nbs"]) == 4 and report.seconds > 0
+    text = report.describe()
+    assert "ADB-MRIO1-2018_June2023.xlsx: year 2018, edition 1 (named), vintage 2023-06" in text
+    current = LandingStore(out).current()
+    assert (out / "current").is_symlink() and current.name.startswith("v-")
     for source, tables in SCHEMAS.items():
         for table, schema in tables.items():
-            files = sorted((out / source / table).glob("*.parquet"))
+            files = sorted((current / source / table).glob("*.parquet"))
             assert files, (source, table)
             for f in files:
                 assert pq.read_schema(f).equals(schema), (f, pq.read_schema(f))
                 assert pq.ParquetFile(f).metadata.row_group(0).column(0).compression == "ZSTD"
-    assert (out / "adb_mrio" / "flows" / "ADB-MRIO62-2018_test.parquet").is_file()
-    assert (out / "nbs" / "industry_stats" / "nbs_science_2012.parquet").is_file()
-    assert (out / "kof" / "kof_index" / "KOFGI_2022_public.parquet").is_file()
+    assert (current / "adb_mrio" / "flows" / "ADB-MRIO1-2018_June2023.xlsx.parquet").is_file()
+    manifest = json.loads((current / "manifest.json").read_text())
+    raw_hash = hashlib.sha256((raw_set / "kof" / "KOFGI_2022_public.xlsx").read_bytes()).hexdigest()
+    assert manifest["sources"]["kof"]["KOFGI_2022_public.xlsx"]["sha256"] == raw_hash
     assert leftovers(out) == []
     con = duckdb.connect()
-    flows = f"read_parquet('{out}/adb_mrio/flows/*.parquet')"
+    flows = f"read_parquet('{out}/current/adb_mrio/flows/*.parquet')"
     assert con.execute(f"select count(*), count(distinct year) from {flows}").fetchone() == (
         2 * n * WIDTH,
         2,
     )
     assert con.execute(
-        f"select count(*) from {flows} where row_sector = 'c1' and col_code = 'c2' "
-        "and row_economy = 'PRC' and col_economy = 'PRC' and value = 0"
-    ).fetchone() == (2,)  # the blank cell F8 of both files
-    nulls = con.execute(
-        f"select count(*) from read_parquet('{out}/nbs/industry_stats/*.parquet') "
-        "where value is null"
-    ).fetchone()
-    assert nulls == (8,)
+        f"select count(*) from {flows} where row_pos = 0 and col_pos = 1 and value = 0"
+    ).fetchone() == (2,)  # the blank cell F8 (PRC c1 -> PRC c2) of both files
 
 
-def test_progress_bar(raw_set, tmp_path):
-    report = ingest_all(raw_set, tmp_path / "landing", ["kof"], progress=True)
-    assert list(report.sources) == ["kof"]
+def test_unchanged_files_are_not_read_again(raw_set, tmp_path, monkeypatch):
+    out = tmp_path / "landing"
+    ingest_all(raw_set, out)
+    before = snapshot(out)
+    inode = (out / "current" / "kof" / "kof_index" / "KOFGI_2022_public.xlsx.parquet").stat()
+    read = []
+    real = landing.land_file
+    monkeypatch.setattr(landing, "land_file", lambda task: read.append(task) or real(task))
+    write_adb(raw_set / "adb_mrio", 2018, seed=5)  # one file changed
+    report = ingest_all(raw_set, out)
+    assert [t.path.name for t in read] == ["ADB-MRIO1-2018_June2023.xlsx"]
+    assert sum(not f.reused for f in report.files) == 1
+    assert "(unchanged, not read again)" in report.describe()
+    assert "(unchanged" not in report.describe(every_file=False)
+    after = (out / "current" / "kof" / "kof_index" / "KOFGI_2022_public.xlsx.parquet").stat()
+    assert after.st_ino == inode.st_ino  # hard-linked, not rewritten
+    changed = {k for k in before if before[k] != snapshot(out).get(k)}
+    assert changed and all("ADB-MRIO1-2018" in k for k in changed)
+    assert leftovers(out) == []
 
 
-def test_empty_source_folder_is_skipped_unless_requested(tmp_path):
-    raw = tmp_path / "raw"
-    write_kof(raw / "kof")
-    (raw / "nbs").mkdir()
-    (raw / "nbs" / "README.txt").write_text("yearbook transcriptions go here")
-    report = ingest_all(raw, tmp_path / "landing")
-    assert list(report.sources) == ["kof"]
-    assert report.skipped == ["adb_mrio", "nbs"]
-    notes = "\n".join(report.notes)
-    assert "adb_mrio: no raw files" in notes and "ignored README.txt" in notes
-    assert not (tmp_path / "landing" / "nbs").exists()
-    with pytest.raises(IngestError, match="no .csv files for the requested source 'nbs'"):
-        ingest_all(raw, tmp_path / "landing", ["nbs"])
-    with pytest.raises(IngestError, match="unknown source"):
-        ingest_all(raw, tmp_path / "landing", ["wiod"])
-
-
-def test_nothing_to_land(tmp_path):
-    report = ingest_all(tmp_path / "raw", tmp_path / "landing")
-    assert report.sources == {} and report.skipped == list(SOURCES)
-    assert not (tmp_path / "landing").exists()
-
-
-def test_same_year_and_edition_twice(tmp_path):
-    raw = tmp_path / "raw"
-    write_adb(raw / "adb_mrio", 2018, name="ADB-MRIO62-2018_June2023.xlsx")
-    write_adb(raw / "adb_mrio", 2018, name="ADB-MRIO62-2018_Dec2024.xlsx")
-    with pytest.raises(IngestError) as info:
-        ingest_all(raw, tmp_path / "landing")
+@pytest.mark.parametrize("problem", ["missing", "empty", "loop", "file"])
+def test_missing_source_is_an_error_naming_source_and_folder(raw_set, tmp_path, problem):
+    out = tmp_path / "landing"
+    ingest_all(raw_set, out)
+    before = snapshot(out)
+    folder = raw_set / "kof"
+    for f in folder.iterdir():
+        f.unlink()
+    folder.rmdir()
+    if problem == "empty":
+        folder.mkdir()
+        (folder / "README.txt").write_text("KOF releases go here")
+    elif problem == "loop":
+        folder.symlink_to(folder)
+    elif problem == "file":
+        folder.write_text("not a folder")
+    with pytest.raises(MissingSource) as info:
+        ingest_all(raw_set, out)
     message = str(info.value)
-    assert "ADB-MRIO62-2018_Dec2024.xlsx" in message
-    assert "ADB-MRIO62-2018_June2023.xlsx" in message
-    assert "both hold the edition-62 table of 2018" in message
-    assert leftovers(tmp_path / "landing") == []
+    assert f"source 'kof': {folder}" in message and "--keep-landed kof" in message
+    assert snapshot(out) == before
+    # asked explicitly, the landed files of the source are kept
+    report = ingest_all(raw_set, out, keep_landed=["kof"])
+    assert snapshot(out) == before
+    assert any("kept the landed files" in note for note in report.notes)
+
+
+def test_keep_landed_needs_something_landed(raw_set, tmp_path):
+    for f in (raw_set / "nbs").iterdir():
+        f.unlink()
+    with pytest.raises(IngestError, match="nothing is landed for it to keep"):
+        ingest_all(raw_set, tmp_path / "landing", keep_landed=["nbs"])
+
+
+def test_unknown_source(raw_set, tmp_path):
+    with pytest.raises(IngestError, match="unknown source"):
+        ingest_all(raw_set, tmp_path / "landing", ["wiod"])
+
+
+def test_vintages_of_one_year_land_and_the_latest_is_current(tmp_path):
+    raw = tmp_path / "raw"
+    write_adb(raw / "adb_mrio", 2018, name="ADB-MRIO1-2018_June2023.xlsx")
+    write_adb(raw / "adb_mrio", 2018, seed=9, name="ADB-MRIO1-2018_Dec2024.xlsx")
+    write_adb(raw / "adb_mrio", 2018, seed=8, name="ADB-MRIO-2018.xlsx")
+    report = ingest_all(raw, tmp_path / "landing", ["adb_mrio"], keep_landed=["kof", "nbs"])
+    assert len(report.sources["adb_mrio"]) == 3
+    notes = "\n".join(report.notes)
+    assert (
+        "ADB-MRIO1-2018_June2023.xlsx (vintage 2023-06) is superseded by "
+        "ADB-MRIO1-2018_Dec2024.xlsx (vintage 2024-12) for edition 1, 2018" in notes
+    )
+    assert "ADB-MRIO-2018.xlsx (vintage undated) is superseded" in notes
+
+
+def test_two_undated_files_of_one_year_are_refused(tmp_path):
+    raw = tmp_path / "raw"
+    write_adb(raw / "adb_mrio", 2018, name="ADB-MRIO1-2018.xlsx")
+    write_adb(raw / "adb_mrio", 2018, seed=9, name="ADB-MRIO1-2018_synthetic.xlsx")
+    with pytest.raises(IngestError, match="without a release date") as info:
+        ingest_all(raw, tmp_path / "landing", ["adb_mrio"])
+    assert "ADB-MRIO1-2018.xlsx and ADB-MRIO1-2018_synthetic.xlsx" in str(info.value)
+
+
+def test_same_vintage_twice_is_refused(tmp_path):
+    raw = tmp_path / "raw"
+    write_adb(raw / "adb_mrio", 2018, name="ADB-MRIO1-2018_Dec2022.xlsx")
+    write_adb(raw / "adb_mrio", 2018, name="ADB-MRIO1-2018_Dec2022 (1).xlsx")
+    with pytest.raises(IngestError) as info:
+        ingest_all(raw, tmp_path / "landing", ["adb_mrio"])
+    message = str(info.value)
+    assert "ADB-MRIO1-2018_Dec2022 (1).xlsx and ADB-MRIO1-2018_Dec2022.xlsx" in message
+    assert "both hold the edition-1 table of 2018, vintage 2022-12" in message
+    assert not (tmp_path / "landing" / "current").exists()
 
 
 def test_same_year_other_edition_is_fine(tmp_path):
     raw = tmp_path / "raw"
-    write_adb(raw / "adb_mrio", 2018, name="ADB-MRIO62-2018_June2023.xlsx")
-    write_adb(raw / "adb_mrio", 2018, name="ADB-MRIO72-2018_June2023.xlsx")
-    report = ingest_all(raw, tmp_path / "landing")
-    assert report.sources["adb_mrio"].rows["output"] == 2 * n
+    write_adb(raw / "adb_mrio", 2018)
+    write_adb(raw / "adb_mrio", 2018, economies=("PRC", "USA", "RoW"))
+    report = ingest_all(raw, tmp_path / "landing", ["adb_mrio"])
+    assert sorted(f.meta["edition"] for f in report.files) == ["1", "2"]
 
 
 def test_same_edition_other_economies(tmp_path):
     raw = tmp_path / "raw"
     write_adb(raw / "adb_mrio", 2017)
-    write_adb(raw / "adb_mrio", 2018, economies=("PRC", "USA", "RoW"))
+    write_adb(raw / "adb_mrio", 2018, economies=("USA", "RoW"))
     with pytest.raises(IngestError) as info:
-        ingest_all(raw, tmp_path / "landing")
+        ingest_all(raw, tmp_path / "landing", ["adb_mrio"])
     message = str(info.value)
-    assert "ADB-MRIO62-2017_test.xlsx" in message and "ADB-MRIO62-2018_test.xlsx" in message
-    assert "same economies" in message and "only in ADB-MRIO62-2018_test.xlsx: ['USA']" in message
+    assert "ADB-MRIO1-2017_June2023.xlsx" in message and "ADB-MRIO1-2018_June2023.xlsx" in message
+    assert (
+        "same economies" in message and "only in ADB-MRIO1-2018_June2023.xlsx: ['USA']" in message
+    )
 
 
 def test_failed_ingest_leaves_previous_landing_untouched(raw_set, tmp_path):
     out = tmp_path / "landing"
     ingest_all(raw_set, out)
     before = snapshot(out)
-    assert len(before) == 2 * 3 + 1 + 4
-    # corrupt the last file read of adb_mrio: text in cell G12
+    assert len(before) == 2 * 4 + 2 + 4 * 2
     write_adb(raw_set / "adb_mrio", 2018, seed=2, edit=lambda g: put(g, "G12", "abc"))
-    with pytest.raises(IngestError, match=r"ADB-MRIO62-2018_test\.xlsx.*cell G12"):
+    with pytest.raises(IngestError, match=r"ADB-MRIO1-2018_June2023\.xlsx.*cell G12"):
         ingest_all(raw_set, out)
     assert snapshot(out) == before
     assert leftovers(out) == []
@@ -167,69 +225,100 @@ def test_failure_in_a_later_source_changes_no_source(raw_set, tmp_path):
     assert leftovers(out) == []
 
 
-def test_failure_while_writing_parquet(raw_set, tmp_path, monkeypatch):
+def test_disk_full_while_writing_is_one_clear_error(raw_set, tmp_path, monkeypatch):
     out = tmp_path / "landing"
     ingest_all(raw_set, out)
     before = snapshot(out)
-    calls = {"n": 0}
-    real = landing.write_parquet
+    write_adb(raw_set / "adb_mrio", 2019, seed=3)
 
-    def flaky(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 5:
-            raise OSError("disk full")
-        return real(*args, **kwargs)
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(out / "x.parquet"))
 
-    monkeypatch.setattr(landing, "write_parquet", flaky)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(landing, "write_parquet", full)
+    with pytest.raises(CannotRun, match=r"disk full: writing the landing .*\(No space left"):
         ingest_all(raw_set, out)
     assert snapshot(out) == before
     assert leftovers(out) == []
 
 
-def test_reingest_replaces_the_source(raw_set, tmp_path):
+def test_reingest_of_one_source_keeps_the_others(raw_set, tmp_path):
     out = tmp_path / "landing"
     ingest_all(raw_set, out)
-    (raw_set / "adb_mrio" / "ADB-MRIO62-2017_test.xlsx").unlink()
-    kof_before = snapshot(out / "kof")
+    (raw_set / "adb_mrio" / "ADB-MRIO1-2017_June2023.xlsx").unlink()
+    kof_before = {k: v for k, v in snapshot(out).items() if k.startswith("kof/")}
     report = ingest_all(raw_set, out, ["adb_mrio"])
     assert list(report.sources) == ["adb_mrio"]
-    assert sorted(p.name for p in (out / "adb_mrio" / "flows").iterdir()) == [
-        "ADB-MRIO62-2018_test.parquet"
-    ]
-    assert snapshot(out / "kof") == kof_before
+    flows = out / "current" / "adb_mrio" / "flows"
+    assert sorted(p.name for p in flows.iterdir()) == ["ADB-MRIO1-2018_June2023.xlsx.parquet"]
+    assert {k: v for k, v in snapshot(out).items() if k.startswith("kof/")} == kof_before
     assert leftovers(out) == []
 
 
-def test_recovers_from_a_killed_swap(raw_set, tmp_path):
+KILL_AT = {
+    # the instants of the swap: before the version is named, after it is named but before
+    # the pointer moves, and right after the pointer moved (before the old one is removed)
+    "before-rename": "analysis.ingest.store.os.rename",
+    "before-pointer": "analysis.ingest.store.os.replace",
+    "after-pointer": "analysis.ingest.store._sync_dir",
+}
+KILLER = """
+import os, signal, sys
+from pathlib import Path
+import analysis.ingest.store as store
+from analysis.ingest import ingest_all
+target = sys.argv[1]
+module, name = target.rsplit(".", 1)
+owner = store.os if module.endswith(".os") else store
+real = getattr(owner, name)
+def kill_after_or_before(*args, **kwargs):
+    if target.endswith("_sync_dir"):
+        real(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+setattr(owner, name, kill_after_or_before)
+ingest_all(Path(sys.argv[2]), Path(sys.argv[3]))
+"""
+
+
+@pytest.mark.parametrize("instant", sorted(KILL_AT))
+def test_kill_at_the_swap_leaves_one_ingest_for_every_source(raw_set, tmp_path, instant):
     out = tmp_path / "landing"
-    ingest_all(raw_set, out, ["kof"])
-    before = snapshot(out / "kof")
-    # a run killed between "rename old aside" and "rename new in", plus a stale tmp dir
-    os.replace(out / "kof", out / ".old-kof-dead0001")
-    (out / ".tmp-kof-dead0001" / "kof_index").mkdir(parents=True)
-    ingest_all(raw_set, out, ["nbs"])  # other sources leave kof's leftovers alone
-    assert (out / ".old-kof-dead0001").exists()
-    report = ingest_all(raw_set, out, ["kof"])
-    assert report.sources["kof"].rows == {"kof_index": 6}
-    assert snapshot(out / "kof") == before
+    ingest_all(raw_set, out)
+    old = snapshot(out)
+    # change every source, then kill the ingest at the swap
+    write_adb(raw_set / "adb_mrio", 2018, seed=11)
+    write_kof(raw_set / "kof", name="KOFGI_2023_public.xlsx")
+    write_nbs(raw_set / "nbs", "industry", 2013)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLER, KILL_AT[instant], str(raw_set), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == -9, proc.stderr
+    ingest_all(raw_set, tmp_path / "reference")
+    new = snapshot(tmp_path / "reference")
+    assert new != old
+    assert snapshot(out) == (new if instant == "after-pointer" else old)
+    # the next run needs no manual cleanup and lands everything
+    ingest_all(raw_set, out)
     assert leftovers(out) == []
+    assert snapshot(out) == new
 
 
 def test_broken_link_named_like_a_raw_file(tmp_path):
     raw = tmp_path / "raw"
     write_adb(raw / "adb_mrio", 2018)
-    (raw / "adb_mrio" / "ADB-MRIO62-2019_test.xlsx").symlink_to("/nonexistent/file.xlsx")
+    (raw / "adb_mrio" / "ADB-MRIO1-2019_June2023.xlsx").symlink_to("/nonexistent/file.xlsx")
     (raw / "adb_mrio" / "notes.txt").symlink_to("/nonexistent/notes.txt")
     with pytest.raises(IngestError) as info:
-        ingest_all(raw, tmp_path / "landing")
+        ingest_all(raw, tmp_path / "landing", ["adb_mrio"])
     message = str(info.value)
-    assert message.startswith("ADB-MRIO62-2019_test.xlsx: broken symbolic link"), message
+    assert message.startswith("ADB-MRIO1-2019_June2023.xlsx: broken symbolic link"), message
     assert "'/nonexistent/file.xlsx' does not exist" in message, message
-    assert not (tmp_path / "landing").exists()
+    assert not (tmp_path / "landing" / "current").exists()
     # a broken link with another suffix is only noted
-    (raw / "adb_mrio" / "ADB-MRIO62-2019_test.xlsx").unlink()
-    report = ingest_all(raw, tmp_path / "landing")
+    (raw / "adb_mrio" / "ADB-MRIO1-2019_June2023.xlsx").unlink()
+    report = ingest_all(raw, tmp_path / "landing", ["adb_mrio"])
     assert "adb_mrio: ignored notes.txt (broken symbolic link)" in report.notes
 
 
@@ -238,8 +327,8 @@ def test_directory_named_like_a_raw_file_is_noted(tmp_path):
     write_kof(raw / "kof")
     (raw / "kof" / "KOFGI_2023_public.xlsx").mkdir()
     (raw / "kof" / "old").mkdir()
-    report = ingest_all(raw, tmp_path / "landing")
-    assert report.sources["kof"].files == ["KOFGI_2022_public.xlsx"]
+    report = ingest_all(raw, tmp_path / "landing", ["kof"])
+    assert [f.name for f in report.sources["kof"]] == ["KOFGI_2022_public.xlsx"]
     assert "kof: ignored KOFGI_2023_public.xlsx/ (a directory: sub-folders are not read)" in (
         report.notes
     )
@@ -252,11 +341,10 @@ def test_same_nbs_table_and_year_in_names_differing_in_case(tmp_path):
     write_nbs(raw / "nbs", "industry", 2010, name="NBS_Industry_2010.csv")
     write_nbs(raw / "nbs", "science", 2010)
     with pytest.raises(IngestError) as info:
-        ingest_all(raw, tmp_path / "landing")
+        ingest_all(raw, tmp_path / "landing", ["nbs"])
     message = str(info.value)
     assert "NBS_Industry_2010.csv and nbs_industry_2010.csv" in message, message
     assert "both hold the NBS industry table of 2010" in message, message
-    assert leftovers(tmp_path / "landing") == []
 
 
 def test_same_kof_vintage_twice(tmp_path):
@@ -264,8 +352,19 @@ def test_same_kof_vintage_twice(tmp_path):
     write_kof(raw / "kof")
     write_kof(raw / "kof", name="kofgi_2022_PUBLIC.xlsx")
     with pytest.raises(IngestError, match="both hold the KOF release of vintage 2022"):
-        ingest_all(raw, tmp_path / "landing")
-    # other vintages are separate releases
+        ingest_all(raw, tmp_path / "landing", ["kof"])
+    # other vintages are separate releases; the latest feeds the marts
     (raw / "kof" / "kofgi_2022_PUBLIC.xlsx").rename(raw / "kof" / "KOFGI_2023_public.xlsx")
-    report = ingest_all(raw, tmp_path / "landing")
-    assert report.sources["kof"].rows["kof_index"] == 12
+    report = ingest_all(raw, tmp_path / "landing", ["kof"])
+    assert sum(f.rows["kof_index"] for f in report.sources["kof"]) == 12
+    assert "kof: the marts use the latest release KOFGI_2023_public.xlsx" in report.notes[-1]
+
+
+def test_dask_workers_land_the_same_files(raw_set, tmp_path):
+    """Reading on two local Dask worker processes lands byte-identical Parquet."""
+    from analysis.parallel import ClusterSpec, runner
+
+    ingest_all(raw_set, tmp_path / "here")
+    with runner(ClusterSpec(workers=2)) as run:
+        ingest_all(raw_set, tmp_path / "dask", run=run)
+    assert snapshot(tmp_path / "here") == snapshot(tmp_path / "dask")

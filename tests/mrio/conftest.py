@@ -27,8 +27,8 @@ def random_table(G: int, N: int, seed: int, fd_categories: int = 5) -> IOTable:
 
 
 @pytest.fixture(scope="session")
-def leather(shared_data: Path) -> IOTable:
-    d = shared_data / "decompr-leather"
+def leather(reference_data: Path) -> IOTable:
+    d = reference_data / "decompr-leather"
     Z = pd.read_csv(d / "leather_inter.csv", index_col=0).to_numpy()
     F = pd.read_csv(d / "leather_final.csv", index_col=0).to_numpy()
     return IOTable(Z, F, LEATHER_ECONOMIES, LEATHER_SECTORS, fd_categories=1)
@@ -45,5 +45,7 @@ def read_wiod(path: Path, year: int) -> IOTable:
 
 
 @pytest.fixture(scope="session", params=[2008, 2009])
-def wiod(request, shared_data: Path) -> IOTable:
-    return read_wiod(shared_data / "wiod2013" / f"wiot_{request.param}_41x35.csv.gz", request.param)
+def wiod(request, reference_data: Path) -> IOTable:
+    return read_wiod(
+        reference_data / "wiod2013" / f"wiot_{request.param}_41x35.csv.gz", request.param
+    )

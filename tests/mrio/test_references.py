@@ -34,13 +34,13 @@ WWZ_DVA_TERMS = [
 ]
 
 
-def _ref(shared_data: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(shared_data / "decompr-leather" / "reference" / name)
+def _ref(reference_data: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(reference_data / "decompr-leather" / "reference" / name)
 
 
-def test_leather_leontief_inverses_equal_decompr(leather, shared_data):
-    B = _ref(shared_data, "decompr_B_global_leontief.csv").drop(columns="row").to_numpy()
-    L = _ref(shared_data, "decompr_L_local_leontief.csv").drop(columns="row").to_numpy()
+def test_leather_leontief_inverses_equal_decompr(leather, reference_data):
+    B = _ref(reference_data, "decompr_B_global_leontief.csv").drop(columns="row").to_numpy()
+    L = _ref(reference_data, "decompr_L_local_leontief.csv").drop(columns="row").to_numpy()
     npt.assert_allclose(dense_leontief_inverse(leather), B, rtol=1e-12)
     npt.assert_allclose(dense_local_inverse(leather), L, rtol=1e-12, atol=1e-15)
     solver = LeontiefSolver(leather)
@@ -57,8 +57,8 @@ def test_leather_decompr_leontief_final_demand_values(leather):
     npt.assert_allclose(vBY[6, 1], 23.6841309, rtol=1e-8)
 
 
-def test_leather_participation_equals_measuregvc(leather, shared_data):
-    ref = _ref(shared_data, "measuregvc_participation.csv")
+def test_leather_participation_equals_measuregvc(leather, reference_data):
+    ref = _ref(reference_data, "measuregvc_participation.csv")
     out = gvc_indicators(leather)
     npt.assert_allclose(out["gvcpt_f"], ref["gvc_forward"], rtol=1e-9)
     npt.assert_allclose(out["gvcpt_b"], ref["gvc_backward"], rtol=1e-9)
@@ -69,8 +69,8 @@ def test_leather_participation_equals_measuregvc(leather, shared_data):
     npt.assert_allclose(out.loc[8, ["gvcpt_f", "gvcpt_b"]], [0.123633251469388, 0.366403682362411])
 
 
-def test_leather_lengths_equal_adb_code(leather, shared_data):
-    ref = _ref(shared_data, "adb_ksreyes_production_lengths_leather.csv")
+def test_leather_lengths_equal_adb_code(leather, reference_data):
+    ref = _ref(reference_data, "adb_ksreyes_production_lengths_leather.csv")
     out = gvc_indicators(leather)
     npt.assert_allclose(out["plv_gvc"], ref["PLv_GVC"], rtol=1e-6)
     npt.assert_allclose(out["ply_gvc"], ref["PLy_GVC"], rtol=1e-6)
@@ -78,8 +78,8 @@ def test_leather_lengths_equal_adb_code(leather, shared_data):
     npt.assert_allclose(out.loc[0, "gvc_position"], 0.980915, rtol=1e-6)
 
 
-def test_leather_wwz_dva_equals_decompr(leather, shared_data):
-    wwz = _ref(shared_data, "decompr_wwz.csv")
+def test_leather_wwz_dva_equals_decompr(leather, reference_data):
+    wwz = _ref(reference_data, "decompr_wwz.csv")
     by_sector = wwz.groupby(["Exporting_Country", "Exporting_Industry"], sort=False).sum(
         numeric_only=True
     )
@@ -97,9 +97,9 @@ def test_leather_wwz_dva_equals_decompr(leather, shared_data):
     npt.assert_allclose(out["dvar_dc"] * out["exports"], out["dva_wwz"] + ddc, rtol=1e-9)
 
 
-def test_wiod_participation_equals_measuregvc(wiod, shared_data):
+def test_wiod_participation_equals_measuregvc(wiod, reference_data):
     ref = pd.read_csv(
-        shared_data / "wiod2013-reference" / f"measuregvc_participation_{wiod.year}.csv"
+        reference_data / "wiod2013-reference" / f"measuregvc_participation_{wiod.year}.csv"
     )
     out = gvc_indicators(wiod)
     assert list(ref["country"]) == list(out["economy"]) and list(ref["industry"]) == list(
@@ -111,8 +111,8 @@ def test_wiod_participation_equals_measuregvc(wiod, shared_data):
     npt.assert_allclose(out["v_d"] / out["va"], ref["inner_forward"], rtol=1e-9, equal_nan=True)
 
 
-def test_wiod_wwz_dva_equals_decompr(wiod, shared_data):
-    path = shared_data / "wiod2013-reference" / f"decompr_wwz_sector_{wiod.year}.csv.gz"
+def test_wiod_wwz_dva_equals_decompr(wiod, reference_data):
+    path = reference_data / "wiod2013-reference" / f"decompr_wwz_sector_{wiod.year}.csv.gz"
     with gzip.open(path, "rt") as fh:
         ref = pd.read_csv(fh)
     out = gvc_indicators(wiod)
@@ -122,9 +122,9 @@ def test_wiod_wwz_dva_equals_decompr(wiod, shared_data):
     npt.assert_allclose(out["dva_wwz"], dva, rtol=1e-9, atol=1e-12 * scale)
 
 
-def test_wiod_lengths_and_position_equal_adb_code(wiod, shared_data):
+def test_wiod_lengths_and_position_equal_adb_code(wiod, reference_data):
     ref = pd.read_csv(
-        shared_data / "wiod2013-reference" / "adb_ksreyes_production_lengths_2008_2009.csv"
+        reference_data / "wiod2013-reference" / "adb_ksreyes_production_lengths_2008_2009.csv"
     )
     ref = ref[ref["year"] == wiod.year].reset_index(drop=True)
     out = gvc_indicators(wiod)
@@ -136,11 +136,11 @@ def test_wiod_lengths_and_position_equal_adb_code(wiod, shared_data):
         npt.assert_allclose(out[ours], ref[theirs], rtol=1e-6, equal_nan=True)
 
 
-def test_wiod_china_2008_table_v6(shared_data):
+def test_wiod_china_2008_table_v6(reference_data):
     """gvc-formulas.md V6, printed to 6 decimals (participation, position, DVAR, ICC, ICS)."""
     from tests.mrio.conftest import read_wiod
 
-    table = read_wiod(shared_data / "wiod2013" / "wiot_2008_41x35.csv.gz", 2008)
+    table = read_wiod(reference_data / "wiod2013" / "wiot_2008_41x35.csv.gz", 2008)
     out = gvc_indicators(table).set_index(["economy", "sector"]).loc["CHN"]
     expected = {  # sector: gvcpt_f, gvcpt_b, icc, position, dvar, dvar_dc, dvar_local, ics
         "c3": (0.059524, 0.115070, 0.174594, 1.155319, 0.886242, 0.887015, 0.884930, 1.023892),

@@ -158,11 +158,11 @@ def test_ghosh_and_leontief_closed_forms_equal_brute_force():
         output_change(t, solver, mask, 1.5, "extraction")
 
 
-def test_wiod_2008_china_expected_values(shared_data):
+def test_wiod_2008_china_expected_values(reference_data):
     """resilience.md section 6: independent dense implementation on WIOD 2008."""
     from tests.mrio.conftest import read_wiod
 
-    t = read_wiod(shared_data / "wiod2013" / "wiot_2008_41x35.csv.gz", 2008)
+    t = read_wiod(reference_data / "wiod2013" / "wiot_2008_41x35.csv.gz", 2008)
     out = resilience_indicators(t).set_index(["economy", "sector"]).loc["CHN"]
     expected = {
         "c3": (

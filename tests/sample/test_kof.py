@@ -19,8 +19,8 @@ def kof(tiny_raw):
     return names, rows
 
 
-def test_header_is_the_real_release_header(kof, shared_data):
-    real = shared_data / "kof" / "KOFGI_2022_public.xlsx"
+def test_header_is_the_real_release_header(kof, reference_data):
+    real = reference_data / "kof" / "KOFGI_2022_public.xlsx"
     if not real.is_file():
         pytest.skip(f"the real KOF 2022 file is not at {real}")
     real_names, real_rows = sheet_rows(real)

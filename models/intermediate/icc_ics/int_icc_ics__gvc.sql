@@ -26,7 +26,10 @@ panel_edition as (
     select
         case
             when '{{ var("panel_edition") }}' != '' then '{{ var("panel_edition") }}'
-            when exists (select 1 from editions where edition = '62') then '62'
+            when exists (
+                select 1 from editions
+                where edition = '62'
+            ) then '62'
             when (select count(*) from editions) = 1 then (select edition from editions)
         end as edition
 

@@ -10,7 +10,11 @@ panel_years as (
 
 mrio as (
 
-    select distinct gvc.year, tables.edition, tables.vintage, tables.is_synthetic
+    select distinct
+        gvc.year,
+        tables.edition,
+        tables.vintage,
+        tables.is_synthetic
     from {{ ref('int_icc_ics__gvc') }} as gvc
     inner join {{ ref('int_adb_mrio__tables') }} as tables
         on gvc.file_sha256 = tables.file_sha256
@@ -19,7 +23,10 @@ mrio as (
 
 kof as (
 
-    select kof.year, kof.kof_vintage, files.is_synthetic
+    select
+        kof.year,
+        kof.kof_vintage,
+        files.is_synthetic
     from {{ ref('int_kof__anti_global') }} as kof
     inner join {{ ref('stg_kof__files') }} as files
         on kof.kof_vintage = files.vintage
