@@ -124,14 +124,18 @@ def run_dbt(
     env: dict[str, str] | None = None,
     echo: bool = True,
     collect: Callable[[Path], None] | None = None,
+    work: Path | None = None,
 ) -> DbtResult:
     """Run ``dbt <args>`` against ``database`` (with ``--vars variables``); read its results.
 
-    The profile in the repository reads the database path from ``GVC_DB``; target and log
-    folders are private to this run and removed afterwards (``collect(target)`` runs first,
-    to copy artifacts out). CannotRun when dbt is killed by a signal.
+    The profile in the repository reads the database path from ``GVC_DB``. Target and log
+    folders go to ``work`` when given (kept, so that dbt parses only what changed since the
+    last run there: callers give a folder only one run at a time uses) or to a private folder
+    removed afterwards (``collect(target)`` runs first, to copy artifacts out). CannotRun when
+    dbt is killed by a signal.
     """
-    work = Path(tempfile.mkdtemp(prefix=".dbt-", dir=database.parent))
+    private = work is None
+    work = Path(tempfile.mkdtemp(prefix=".dbt-", dir=database.parent)) if private else work
     target = work / "target"
     command = [*args, "--project-dir", str(paths.home), "--profiles-dir", str(paths.home)]
     command += ["--target-path", str(target), "--log-path", str(work / "logs")]
@@ -144,7 +148,8 @@ def run_dbt(
             collect(target)
         return DbtResult(args, returncode, nodes, elapsed, output)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if private:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _run_child(command, paths, database, env, echo: bool) -> tuple[int, str]:

@@ -64,8 +64,17 @@ class BuildReport:
 
 
 def candidate_path(paths: Paths) -> Path:
-    """A fresh candidate file beside the published warehouse."""
-    return paths.warehouse_dir / f".candidate-{os.getpid()}-{uuid.uuid4().hex[:8]}.duckdb"
+    """The candidate file beside the published warehouse.
+
+    One name for every build: builds run one at a time (the writer lock), a build removes
+    what a killed one left, and dbt reparses only what changed since the last build (its
+    parse cache depends on the database path)."""
+    return paths.warehouse_dir / ".candidate.duckdb"
+
+
+def dbt_work(paths: Paths) -> Path:
+    """Target and log folders of the builds of this warehouse (one build at a time)."""
+    return paths.warehouse_dir / ".dbt-build"
 
 
 def remove_database(path: Path) -> None:
@@ -80,12 +89,13 @@ def remove_stale_candidates(paths: Paths) -> list[Path]:
     The writer lock is held, so no other build is running: everything left is stale.
     """
     removed = []
-    for path in paths.warehouse_dir.glob(".candidate-*.duckdb*"):
+    for path in paths.warehouse_dir.glob(".candidate*.duckdb*"):
         path.unlink(missing_ok=True)
         removed.append(path)
     for path in paths.warehouse_dir.glob(".dbt-*"):
-        shutil.rmtree(path, ignore_errors=True)
-        removed.append(path)
+        if path != dbt_work(paths):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
     return removed
 
 
@@ -109,15 +119,14 @@ def resolve_panel_edition(requested: str | None, landed: dict[str, list[int]]) -
     )
 
 
-def _landing(paths: Paths) -> tuple[LandingStore, Manifest]:
-    store = LandingStore(paths.landing)
-    manifest = store.manifest()
+def _landing(paths: Paths) -> Manifest:
+    manifest = LandingStore(paths.landing).manifest()
     if manifest is None or "adb_mrio" not in manifest.sources:
         raise CannotRun(
             f"nothing is landed in {paths.landing}: put raw files in {paths.raw} (or write "
             "the synthetic sample with `gvc sample`) and run `gvc build`"
         )
-    return store, manifest
+    return manifest
 
 
 def _settings(manifest: Manifest, panel_edition: str | None) -> dict[str, str]:
@@ -142,7 +151,7 @@ def _dbt_build(paths, candidate, variables, run: Runner, echo, progress) -> DbtR
     with step("dbt build", 1, progress and not echo):
         return run_dbt(
             ["build"], paths=paths, database=candidate, variables=variables,
-            env=cluster.env(), echo=echo,
+            env=cluster.env(), echo=echo, work=dbt_work(paths),
         )  # fmt: skip
 
 
@@ -216,7 +225,7 @@ def build_warehouse(
 
 
 def _build(paths, report, panel_edition, force, run, echo, progress, before_publish) -> None:
-    store, manifest = _landing(paths)
+    manifest = _landing(paths)
     record = BuildRecord(
         inputs=manifest.hashes(),
         landing_version=manifest.version,
@@ -229,7 +238,7 @@ def _build(paths, report, panel_edition, force, run, echo, progress, before_publ
     if published is not None and not force and published.same_build(record):
         report.status = "up to date"
         return
-    variables = {"landing_dir": str(store.current()), **record.settings}
+    variables = dict(record.settings)  # the sources read the current landing version
     candidate = _start_candidate(paths, record, published)
     t0 = time.perf_counter()
     try:

@@ -34,6 +34,7 @@ from analysis.errors import GvcError
 from analysis.history import append_rows
 from analysis.ingest.hashing import sha256_file
 from analysis.ingest.sources import SOURCES, MissingSource, raw_files
+from analysis.ingest.store import LandingStore, Manifest
 from analysis.lock import writer_lock
 from analysis.parallel import ClusterSpec
 
@@ -69,16 +70,20 @@ def hash_raw_files(paths: Paths, keep_landed: Sequence[str] = ()) -> dict[str, d
     """{source: {file name: sha256}} of every raw file the readers would read.
 
     A source whose folder is missing or empty is an error (MissingSource), unless it is in
-    ``keep_landed``: then it is left out (its landed files are kept by the build).
+    ``keep_landed``: then the hashes of its landed files stand in for it (the build keeps
+    them).
     """
     out: dict[str, dict[str, str]] = {}
+    landed = None
     for source in SOURCES:
         try:
             files, _ignored = raw_files(paths.raw, source)
         except MissingSource:
-            if source in keep_landed:
-                continue
-            raise
+            if source not in keep_landed:
+                raise
+            landed = landed or LandingStore(paths.landing).manifest() or Manifest()
+            out[source] = landed.hashes().get(source, {})
+            continue
         out[source] = {p.name: sha256_file(p) for p in files}
     return out
 

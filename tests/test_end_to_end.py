@@ -6,6 +6,7 @@ GVC_LANDING, GVC_WAREHOUSE point there); faults are then planted into copies.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -28,7 +29,7 @@ def gvc(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def environment(root: Path, repo_root: Path) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k != "GVC_WORKERS"}  # the default: Dask
     env.update(
         GVC_HOME=str(repo_root),
         GVC_RAW=str(root / "raw"),
@@ -85,17 +86,17 @@ def test_corrupt_cell_fails_ingest_naming_the_cell_and_keeps_landing(built, tmp_
     raw = tmp_path / "raw"
     shutil.copytree(root / "raw", raw)
     landing = tmp_path / "landing"
-    shutil.copytree(root / "landing", landing)
+    shutil.copytree(root / "landing", landing, symlinks=True)
     env = {**env, "GVC_RAW": str(raw), "GVC_LANDING": str(landing)}
     before = {p: p.read_bytes() for p in landing.rglob("*.parquet")}
 
     def corrupt(ws):
         ws["K20"] = "12,5"
 
-    edited_xlsx(raw / "adb_mrio" / "ADB-MRIO62-2012_synthetic.xlsx", raw / "adb_mrio", corrupt)
+    edited_xlsx(raw / "adb_mrio" / "ADB-MRIO-2012_synthetic.xlsx", raw / "adb_mrio", corrupt)
     result = gvc("ingest", env=env)
     assert result.returncode == 1
-    assert "ADB-MRIO62-2012_synthetic.xlsx, sheet 'ADB MRIO 2012', cell K20" in result.stderr
+    assert "ADB-MRIO-2012_synthetic.xlsx, sheet 'ADB MRIO 2012', cell K20" in result.stderr
     assert "not numeric" in result.stderr
     assert {p: p.read_bytes() for p in landing.rglob("*.parquet")} == before
 
@@ -118,11 +119,11 @@ def test_failed_check_keeps_the_published_warehouse(built, tmp_path):
         ws["F9"] = -5.0  # PRC c2 sells a negative amount to PRC c2: a negative input
 
     edited_xlsx(
-        raw / "adb_mrio" / "ADB-MRIO62-2010_synthetic.xlsx", raw / "adb_mrio", negative_flow
+        raw / "adb_mrio" / "ADB-MRIO-2010_synthetic.xlsx", raw / "adb_mrio", negative_flow
     )
     result = gvc("build", "--quiet", env=env)
     assert result.returncode == 1
-    assert "stg_adb_mrio__flows_no_negative_inputs_or_consumption" in result.stderr
+    assert "stg_adb_mrio__flows_no_negative_intermediate_inputs" in result.stderr
     assert "offending row" in result.stderr and "-5.0" in result.stderr
     assert "published warehouse" in result.stderr and "unchanged" in result.stderr
     assert query(wh_dir / "gvc.duckdb", "select sum(icc), sum(ics) from mart_icc_ics") == before
@@ -250,8 +251,15 @@ def test_check_and_docs_on_the_published_warehouse(built, tmp_path):
     check = gvc("check", env=env)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "mart_icc_ics" in check.stdout and "quality gate PASSED" in check.stdout
-    assert (tmp_path / "reports" / "quality" / "data_docs" / "index.html").exists()
-    assert (tmp_path / "reports" / "quality" / "validation_results.json").exists()
+    page = (tmp_path / "reports" / "quality" / "index.html").read_text()
+    assert "SYNTHETIC SAMPLE DATA" in page and "<script" not in page
+    results = json.loads((tmp_path / "reports" / "quality" / "validation_results.json").read_text())
+    assert results["database"] == env["GVC_WAREHOUSE"]  # the published file, not a copy
+    assert results["synthetic_inputs"] == [
+        "ADB-MRIO",
+        "KOF Globalisation Index",
+        "NBS yearbook statistics",
+    ]
     docs = gvc("docs", env=env)
     assert docs.returncode == 0, docs.stdout + docs.stderr
     page = (tmp_path / "reports" / "docs" / "static_index.html").read_text()

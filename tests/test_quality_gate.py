@@ -28,7 +28,6 @@ PROJECT_PARTS = (
     "seeds",
     "macros",
     "tests/generic",
-    "tests/singular",
     "expectations",
 )
 
@@ -71,7 +70,7 @@ def attempt(published, tmp_path):
     warehouse = tmp_path / "wh" / "gvc.duckdb"
     warehouse.parent.mkdir()
     shutil.copy(published.warehouse, warehouse)
-    shutil.copytree(published.landing, tmp_path / "landing")
+    shutil.copytree(published.landing, tmp_path / "landing", symlinks=True)
     return _paths(tmp_path, published.home, raw, warehouse)
 
 
@@ -88,7 +87,7 @@ def _refused(paths: Paths, *fragments: str, error=(BuildError, IngestError)) -> 
 
 
 def _adb(paths: Paths, year: int = 2008) -> Path:
-    return paths.raw / "adb_mrio" / f"ADB-MRIO62-{year}_synthetic.xlsx"
+    return paths.raw / "adb_mrio" / f"ADB-MRIO-{year}_synthetic.xlsx"
 
 
 def _edit_csv(path: Path, edit) -> None:
@@ -103,7 +102,7 @@ def test_unbalanced_mrio_row(attempt):
         ws["E8"] = ws["E8"].value + 1000.0  # PRC c1 -> PRC c1 grows, totals do not
 
     edited_xlsx(_adb(attempt), _adb(attempt).parent, unbalance)
-    _refused(attempt, "stg_adb_mrio__output", "row balance", "PRC", "unchanged")
+    _refused(attempt, "int_adb_mrio__balance_row_balanced", "'economy': 'PRC'", "unchanged")
 
 
 def test_negative_flow(attempt):
@@ -111,7 +110,7 @@ def test_negative_flow(attempt):
         ws["F9"] = -5.0
 
     edited_xlsx(_adb(attempt), _adb(attempt).parent, negative)
-    _refused(attempt, "stg_adb_mrio__flows", "-5.0", "unchanged")
+    _refused(attempt, "stg_adb_mrio__flows_no_negative_intermediate_inputs", "-5.0", "unchanged")
 
 
 def test_nan_cell(attempt):
@@ -119,7 +118,7 @@ def test_nan_cell(attempt):
         ws["G10"] = "NaN"
 
     edited_xlsx(_adb(attempt), _adb(attempt).parent, nan)
-    _refused(attempt, "ADB-MRIO62-2008_synthetic.xlsx", "cell G10", "not numeric")
+    _refused(attempt, "ADB-MRIO-2008_synthetic.xlsx", "cell G10", "not numeric")
 
 
 def test_missing_sector(attempt):
@@ -127,12 +126,13 @@ def test_missing_sector(attempt):
         ws.delete_rows(20, 1)  # PRC c13 disappears
 
     edited_xlsx(_adb(attempt), _adb(attempt).parent, drop_row)
-    _refused(attempt, "ADB-MRIO62-2008_synthetic.xlsx", "sector code")
+    _refused(attempt, "ADB-MRIO-2008_synthetic.xlsx", "sector code")
 
 
-def test_duplicated_year(attempt):
-    shutil.copy(_adb(attempt), _adb(attempt).with_name("ADB-MRIO62-2008_revised.xlsx"))
-    _refused(attempt, "2008", "ADB-MRIO62-2008_revised.xlsx")
+def test_same_table_twice(attempt):
+    """A browser's second copy of a file: same edition, year and vintage twice."""
+    shutil.copy(_adb(attempt), _adb(attempt).with_name("ADB-MRIO-2008_synthetic (1).xlsx"))
+    _refused(attempt, "table of 2008, vintage synthetic", "ADB-MRIO-2008_synthetic (1).xlsx")
 
 
 def test_kof_out_of_range(attempt):
@@ -144,7 +144,7 @@ def test_kof_out_of_range(attempt):
                 row[6].value = 150.0
 
     edited_xlsx(kof, kof.parent, too_big)
-    _refused(attempt, "kof", "100")
+    _refused(attempt, "stg_kof__index", "kofecgi", "150.0")
 
 
 def test_nbs_unit_mix_up(attempt):
@@ -157,7 +157,7 @@ def test_nbs_unit_mix_up(attempt):
                 row[2] = f"{float(row[2]) * 1e4:.2f}"
 
     _edit_csv(path, wrong_unit)
-    _refused(attempt, "stg_nbs__industry_stats", "unit mix-up", "main_business_income")
+    _refused(attempt, "int_nbs__level_changes_no_unit_mix_up", "main_business_income")
 
 
 def test_concordance_gap(attempt, tmp_path, repo_root):
@@ -176,7 +176,7 @@ def test_concordance_gap(attempt, tmp_path, repo_root):
 def test_missing_year_in_panel(attempt):
     (attempt.raw / "nbs" / "nbs_industry_2008.csv").unlink()
     (attempt.raw / "nbs" / "nbs_science_2008.csv").unlink()
-    _refused(attempt, "mart_icc_ics", "unchanged")
+    _refused(attempt, "mart_icc_ics_panel_complete", "unchanged")
 
 
 def test_truncated_raw_file(attempt):
@@ -184,28 +184,55 @@ def test_truncated_raw_file(attempt):
         ws.delete_rows(ws.max_row - 2, 3)
 
     edited_xlsx(_adb(attempt), _adb(attempt).parent, truncate)
-    _refused(attempt, "ADB-MRIO62-2008_synthetic.xlsx", "truncated")
+    _refused(attempt, "ADB-MRIO-2008_synthetic.xlsx", "truncated")
 
 
-def test_resilience_suite_flags_out_of_range_indicators(attempt, tmp_path):
+def test_doctored_mart_fails_gvc_check(attempt, monkeypatch):
     """`gvc check` on a warehouse whose mart_resilience was doctored names table, rule, row."""
-    from analysis.quality import run_checks
+    from analysis.publish import check_published
 
     with duckdb.connect(str(attempt.warehouse)) as con:
         con.execute(
             "update mart_resilience set hhi_sources = 1.5 "
             "where economy = 'USA' and sector = 'c14' and year = 2009"
         )
-    report = run_checks(
-        attempt.warehouse,
-        suites_dir=attempt.home / "expectations",
-        report_dir=tmp_path / "quality",
-        landing=attempt.landing,
-    )
+    report = check_published(attempt)
     assert not report.passed
-    failed = [f for t in report.tables for f in t.findings if f.severity == "error"]
-    assert {(f.table, f.rule) for f in failed} == {
-        ("mart_resilience", "Herfindahl index of sources <= 1"),
-        ("mart_resilience", "effective suppliers = 1 / HHI"),
-    }
-    assert all(f.rows[0]["economy"] == "USA" and f.rows[0]["year"] == 2009 for f in failed)
+    failed = [r for r in report.results if r.blocking]
+    assert [(r.table, r.rule) for r in failed] == [
+        ("mart_resilience", "mart_resilience_effective_suppliers_is_inverse_hhi")
+    ]
+    row = failed[0].rows[0]
+    assert (row["economy"], row["sector"], row["year"]) == ("USA", "c14", 2009)
+    assert any(r.rule == "mart_resilience_shares_in_range" and r.warning for r in report.results)
+
+
+def test_negative_final_demand_warns_and_publishes(attempt):
+    """Negative gross fixed capital formation (F4) is real: it warns, listed by economy-sector;
+    the table stays balanced (the row total, r65 and r69 move with the cell)."""
+
+    def disposals(ws):
+        # tiny sample: PRC, USA, RoW x 35 sectors; PRC c3 is Excel row 10; PRC F4 is the
+        # 4th final-demand column after the 105 intermediate ones
+        cell = ws.cell(row=10, column=5 + 105 + 3)
+        delta = -5.0 - cell.value
+        cell.value = -5.0
+        for row, column in ((10, 5 + 105 + 15), (8 + 105 + 5, 7), (8 + 105 + 7, 7)):
+            ws.cell(row=row, column=column).value += delta  # ToT of the row, r65 and r69
+
+    negative_fd = (
+        "select count(*) from stg_adb_mrio__flows where to_use like 'F%' and flow_usd_mn < 0"
+    )
+    with duckdb.connect(str(attempt.warehouse), read_only=True) as con:
+        before = con.execute(negative_fd).fetchone()[0]
+    edited_xlsx(_adb(attempt), _adb(attempt).parent, disposals)
+    report = build_warehouse(attempt, echo=False)
+    warned = {r.rule: r for r in report.quality.results if r.warning}
+    assert warned["stg_adb_mrio__flows_negative_final_demand"].failures == before + 1
+    assert not any(r.blocking for r in report.quality.results)
+    with duckdb.connect(str(attempt.warehouse), read_only=True) as con:
+        assert con.execute(
+            "select flow_usd_mn from stg_adb_mrio__flows where year = 2008 and "
+            "from_economy = 'PRC' and from_sector = 'c3' and to_economy = 'PRC' and to_use = 'F4'"
+        ).fetchall() == [(-5.0,)]
+    assert _mart(attempt.warehouse)[0][0] == 28

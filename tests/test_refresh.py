@@ -1,8 +1,11 @@
 """Scheduled refresh: new year picked up, idempotent, lock, concurrent readers, kill points,
-reproducible marts. Uses a tiny fixture (PRC, USA, RoW; 2007-2009) through `gvc refresh`."""
+reproducible marts, freshness judged against what the published warehouse was built from,
+missing sources refused, failures after publication reported. Uses a tiny fixture (PRC, USA,
+RoW; 2007-2009) through `gvc refresh`."""
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import signal
@@ -13,10 +16,12 @@ import time
 from pathlib import Path
 
 import duckdb
+import psutil
 import pytest
 
+from analysis.config import Paths
+from analysis.lock import WriterLocked, writer_lock
 from analysis.panel.data import fingerprint, load_mart
-from analysis.refresh import RefreshLock, RefreshLocked
 from analysis.sample import write_sample
 
 BIN = Path(sys.executable).parent
@@ -36,9 +41,9 @@ def env_for(root: Path, repo_root: Path) -> dict[str, str]:
     return env
 
 
-def refresh(env: dict[str, str]) -> subprocess.CompletedProcess:
+def refresh(env: dict[str, str], *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(BIN / "gvc"), "refresh", "--bootstrap-reps", "0", "--no-scenarios"],
+        [str(BIN / "gvc"), "refresh", "--bootstrap-reps", "0", "--no-scenarios", *extra],
         env=env,
         capture_output=True,
         text=True,
@@ -129,21 +134,56 @@ def test_identical_refreshes_give_identical_marts(fresh, refreshed):
     )
 
 
-def test_lock_stops_a_second_refresh(fresh):
+def paths_of(root: Path, repo_root: Path) -> Paths:
+    env = env_for(root, repo_root)
+    return Paths(
+        home=repo_root,
+        raw=Path(env["GVC_RAW"]),
+        landing=Path(env["GVC_LANDING"]),
+        warehouse=Path(env["GVC_WAREHOUSE"]),
+        history=Path(env["GVC_HISTORY"]),
+        reports=Path(env["GVC_REPORTS"]),
+    )
+
+
+def test_lock_stops_a_second_writer(fresh, repo_root):
     root, env = fresh
-    (root / "wh").mkdir()
-    with RefreshLock(root / "wh" / ".refresh.lock"):
+    with writer_lock(paths_of(root, repo_root)):
         blocked = refresh(env)
         assert blocked.returncode == 2
-        assert "another build or refresh is running (pid" in blocked.stderr
+        assert "another ingest, build or refresh is running (pid" in blocked.stderr
         for command in (["build", "--quiet"], ["ingest"]):  # the other writers
             other = subprocess.run(
                 [str(BIN / "gvc"), *command], env=env, capture_output=True, text=True
             )
             assert other.returncode == 2, command
-            assert "another build or refresh is running" in other.stderr
-        with pytest.raises(RefreshLocked):
-            RefreshLock(root / "wh" / ".refresh.lock").__enter__()
+            assert "another ingest, build or refresh is running" in other.stderr
+    # the library functions take the lock themselves (no CLI involved)
+    from analysis.publish import build_warehouse
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(root), str(repo_root)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    try:
+        with pytest.raises(WriterLocked):
+            build_warehouse(paths_of(root, repo_root), echo=False)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+LOCK_HOLDER = """
+import sys, time
+from pathlib import Path
+from analysis.lock import writer_lock
+from tests.test_refresh import paths_of
+with writer_lock(paths_of(Path(sys.argv[1]), Path(sys.argv[2]))):
+    print("locked", flush=True)
+    time.sleep(600)
+"""
 
 
 def test_readers_never_see_errors_or_partial_tables_during_refresh(published):
@@ -200,8 +240,9 @@ def test_killed_refresh_leaves_last_warehouse_and_next_one_completes(published, 
     assert done.returncode == 0, done.stdout + done.stderr
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from mart_icc_ics").fetchone()[0] == 42
-    assert not list((root / "wh").glob(".candidate-*"))
+    assert not list((root / "wh").glob(".candidate*"))
     assert not (root / "wh" / ".refresh_pending").exists()
+    assert not _children_of(root)  # no dbt or Dask process outlived the killed refresh
     # whatever the kill point, the published panel has been estimated
     assert latest_estimate_fingerprint(root) == fingerprint(load_mart(warehouse))
 
@@ -226,3 +267,98 @@ def estimate_runs(root: Path) -> list[str]:
         return [
             r[0] for r in con.execute("select distinct run_id from estimates_history").fetchall()
         ]
+
+
+def _children_of(root: Path) -> list[str]:
+    """Command lines of live processes working on ``root`` (dbt, Dask workers) but pytest."""
+    found = []
+    for proc in psutil.process_iter(["pid", "cmdline", "environ"]):
+        try:
+            cmd = " ".join(proc.info["cmdline"] or [])
+            env = proc.info["environ"] or {}
+        except psutil.Error:
+            continue
+        if proc.pid != os.getpid() and str(root) in (cmd + env.get("GVC_WAREHOUSE", "")):
+            found.append(cmd)
+    return found
+
+
+def test_refresh_compares_with_what_was_published_a_b_a(published):
+    """Refresh on raw files A, build on edited files B, put A back, refresh: A is published
+    again (the build recorded B inside the warehouse it published)."""
+    root, env = published
+    a = mart_fingerprints(root / "wh" / "gvc.duckdb")
+    nbs = root / "raw" / "nbs" / "nbs_industry_2009.csv"
+    original = nbs.read_bytes()
+    rows = list(csv.reader(original.decode().splitlines()))
+    food = next(r for r in rows if r[:1] == ["14"])  # an industry of ADB sector c3
+    food[2] = f"{float(food[2]) * 1.001:.2f}"  # within the printed Total's tolerance
+    with nbs.open("w", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    built = subprocess.run(
+        [str(BIN / "gvc"), "build", "--quiet"], env=env, capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert mart_fingerprints(root / "wh" / "gvc.duckdb") != a  # B is published
+    nbs.write_bytes(original)  # A again
+    again = refresh(env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "published: changed sources nbs" in again.stdout
+    assert mart_fingerprints(root / "wh" / "gvc.duckdb") == a
+
+
+def test_build_records_what_it_used_so_refresh_does_nothing(fresh):
+    root, env = fresh
+    built = subprocess.run(
+        [str(BIN / "gvc"), "build", "--quiet"], env=env, capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    result = refresh(env)
+    assert result.returncode == 0 and result.stdout.startswith("nothing new"), result.stdout
+    with duckdb.connect(str(root / "wh" / "gvc.duckdb"), read_only=True) as con:
+        inputs = con.execute("select inputs from gvc_build").fetchone()[0]
+    assert "nbs_industry_2009.csv" in inputs and "KOFGI_2022_public.xlsx" in inputs
+
+
+@pytest.mark.parametrize("how", ["deleted", "emptied"])
+def test_missing_source_stops_refresh_naming_it(published, how):
+    root, env = published
+    before = mart_fingerprints(root / "wh" / "gvc.duckdb")
+    kof = root / "raw" / "kof"
+    for f in kof.iterdir():
+        f.unlink()
+    if how == "deleted":
+        kof.rmdir()
+    result = refresh(env)
+    assert result.returncode == 1
+    assert f"source 'kof': {kof}" in result.stderr and "--keep-landed kof" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert mart_fingerprints(root / "wh" / "gvc.duckdb") == before
+    assert log_rows(root)[-1][0] == "failed"
+    kept = refresh(env, "--keep-landed", "kof")  # asked explicitly: the landed KOF stays
+    assert kept.returncode == 0 and kept.stdout.startswith("nothing new"), kept.stdout
+
+
+def test_failure_after_publication_is_reported_as_such(published, repo_root, tmp_path):
+    """A refresh that published reports it even when a later step fails, and says which;
+    the pending mark stays and the next refresh resumes."""
+    root, env = published
+    home = tmp_path / "project"
+    shutil.copytree(repo_root, home, ignore=shutil.ignore_patterns(".venv", ".git", "data"))
+    (home / "scenarios.yml").write_text("scenarios: [{id: broken}]\n")
+    env = {**env, "GVC_HOME": str(home)}
+    write_sample(root / "raw", size="tiny", years=[2010])
+    result = subprocess.run(
+        [str(BIN / "gvc"), "refresh", "--bootstrap-reps", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "published: changed sources" in result.stdout
+    assert "scenarios failed after the publication" in result.stderr
+    assert "Traceback" not in result.stderr
+    with duckdb.connect(str(root / "wh" / "gvc.duckdb"), read_only=True) as con:
+        assert con.execute("select max(year) from mart_icc_ics").fetchone()[0] == 2010
+    assert (root / "wh" / ".refresh_pending").exists()
+    assert log_rows(root)[-1][0] == "published; scenarios failed"

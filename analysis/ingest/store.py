@@ -99,10 +99,15 @@ class LandingStore:
         return self.root / CURRENT
 
     def current(self) -> Path | None:
-        """The current version folder (resolved), or None before the first ingest."""
-        if not self.pointer.is_symlink():
-            return None
-        target = self.root / os.readlink(self.pointer)
+        """The current version folder, or None before the first ingest.
+
+        ``current`` is a symbolic link; a real folder in its place (a landing copied with
+        ``cp -r``) is used as it is and replaced by the link at the next ingest.
+        """
+        if self.pointer.is_symlink():
+            target = self.root / os.readlink(self.pointer)
+        else:
+            target = self.pointer
         return target if (target / MANIFEST).is_file() else None
 
     def manifest(self) -> Manifest | None:
@@ -136,6 +141,8 @@ class LandingStore:
             os.rename(tmp, version)
             link = self.root / f".link-{secrets.token_hex(4)}"
             os.symlink(name, link)
+            if self.pointer.is_dir() and not self.pointer.is_symlink():  # a copied landing
+                os.rename(self.pointer, self.root / f".old-{secrets.token_hex(4)}")
             os.replace(link, self.pointer)
             _sync_dir(self.root)
         except OSError as exc:
@@ -149,7 +156,7 @@ class LandingStore:
         removed = []
         for entry in self.root.iterdir() if self.root.is_dir() else []:
             stale = entry.name.startswith((".tmp-", ".link-", ".old-")) or (
-                entry.name.startswith("v-") and entry != current
+                entry.name.startswith("v-") and entry.resolve() != (current or entry).resolve()
             )
             if current is not None and entry.name in LEGACY and entry.is_dir():
                 stale = True

@@ -18,7 +18,7 @@ MANUF = slice(2, 16)  # c3..c16 within an economy block
 
 @pytest.fixture(scope="module")
 def sheet(default_raw):
-    names, rows = sheet_rows(default_raw / "adb_mrio" / "ADB-MRIO62-2008_synthetic.xlsx")
+    names, rows = sheet_rows(default_raw / "adb_mrio" / "ADB-MRIO-2008_synthetic.xlsx")
     return names, rows
 
 

@@ -14,10 +14,10 @@ def test_paths_written_and_returned(tmp_path):
     names = [p.relative_to(tmp_path).as_posix() for p in paths]
     assert names == [
         "kof/KOFGI_2022_public.xlsx",
-        "adb_mrio/ADB-MRIO62-2011_synthetic.xlsx",
+        "adb_mrio/ADB-MRIO-2011_synthetic.xlsx",
         "nbs/nbs_industry_2011.csv",
         "nbs/nbs_science_2011.csv",
-        "adb_mrio/ADB-MRIO62-2012_synthetic.xlsx",
+        "adb_mrio/ADB-MRIO-2012_synthetic.xlsx",
         "nbs/nbs_industry_2012.csv",
         "nbs/nbs_science_2012.csv",
     ]
@@ -40,7 +40,7 @@ def test_one_year_does_not_depend_on_the_other_years(tmp_path):
     write_sample(tmp_path / "all", size="tiny", years=[2017, 2018, 2019])
     write_sample(tmp_path / "one", size="tiny", years=[2019])
     for rel in [
-        "adb_mrio/ADB-MRIO62-2019_synthetic.xlsx",
+        "adb_mrio/ADB-MRIO-2019_synthetic.xlsx",
         "nbs/nbs_industry_2019.csv",
         "nbs/nbs_science_2019.csv",
         "kof/KOFGI_2022_public.xlsx",
@@ -60,7 +60,7 @@ def test_nbs_and_kof_do_not_depend_on_the_size(tiny_raw, default_raw):
 
 def test_no_wall_clock_in_the_workbooks(default_raw):
     for path in [
-        default_raw / "adb_mrio" / "ADB-MRIO62-2008_synthetic.xlsx",
+        default_raw / "adb_mrio" / "ADB-MRIO-2008_synthetic.xlsx",
         default_raw / "kof" / "KOFGI_2022_public.xlsx",
     ]:
         with zipfile.ZipFile(path) as zf:
