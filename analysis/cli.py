@@ -381,30 +381,36 @@ def scenario(scenario_file: Path | None, ids: tuple[str, ...]) -> None:
 
     Each scenario shocks a supplier economy, sector or economy-sector by a fraction and
     propagates it with the Leontief (demand) model, the Ghosh (supply) model and hypothetical
-    extraction; results are appended to scenario_results in warehouse/history.duckdb and a
-    chart of the most affected China manufacturing sectors goes to reports/figures/.
+    extraction (docs/scenarios.md: schema, methods, how to read the results). The file is
+    validated strictly: an unknown key, code or value stops the run naming it. Results are
+    appended to scenario_results in warehouse/history.duckdb; one chart per scenario and year
+    goes to reports/figures/scenario_<id>_<year>.png, and charts of scenario-years no longer
+    declared in the file are removed. Exit 1: bad scenario file or id; 2: nothing to run on.
     """
-    from analysis.scenario import ScenarioError, load_scenarios, run_scenarios
+    from analysis.scenario import (
+        load_scenarios,
+        prune_figures,
+        run_scenarios,
+        select,
+        summary_lines,
+    )
 
     paths = _paths()
-    scenarios = load_scenarios(scenario_file or paths.home / "scenarios.yml")
-    if ids:
-        unknown = set(ids) - {s.id for s in scenarios}
-        if unknown:
-            raise ScenarioError(f"unknown scenario ids {sorted(unknown)}")
-        scenarios = [s for s in scenarios if s.id in ids]
-    results = run_scenarios(scenarios, paths.warehouse, paths.history, paths.reports / "figures")
-    for (sid, year, method), part in results.groupby(["scenario_id", "year", "method"]):
-        others = part[~part["is_target"]]
-        top = others.nlargest(1, "loss_value").iloc[0]
-        rel = others.nlargest(1, "loss_pct").iloc[0]
+    path = scenario_file or paths.home / "scenarios.yml"
+    figures = paths.reports / "figures"
+    declared = load_scenarios(path)
+    results = run_scenarios(
+        select(declared, ids, path.name), paths.warehouse, paths.history, figures
+    )
+    removed = prune_figures(declared, figures)
+    for line in summary_lines(results):
+        click.echo(line)
+    if removed:
         click.echo(
-            f"{sid} {year} {method}: output lost outside the target "
-            f"{others['loss_value'].sum():,.0f} USD mn; largest loss {top['economy']} "
-            f"{top['sector']} ({top['loss_value']:,.0f} USD mn, {top['loss_pct']:.2%}); "
-            f"largest relative loss {rel['economy']} {rel['sector']} ({rel['loss_pct']:.2%})"
+            f"removed {len(removed)} charts of scenario-years no longer declared in "
+            f"{path.name}: " + ", ".join(p.name for p in removed)
         )
-    click.echo(f"results appended to scenario_results in {paths.history}")
+    click.echo(f"results appended to scenario_results in {paths.history}; charts in {figures}")
 
 
 @cli.command()

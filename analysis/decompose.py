@@ -72,10 +72,10 @@ def block_from_positions(
     return block.reshape(n, width)
 
 
-def table_indicators(task: TableTask) -> pd.DataFrame:
-    """GVC and resilience indicators of one table, one row per economy-sector (pure)."""
+def io_table(task: TableTask) -> IOTable:
+    """The task's table as an :class:`IOTable` (the block split into Z and F)."""
     n = len(task.economies) * len(SECTOR_CODES)
-    table = IOTable(
+    return IOTable(
         task.block[:, :n],
         task.block[:, n:],
         list(task.economies),
@@ -83,6 +83,11 @@ def table_indicators(task: TableTask) -> pd.DataFrame:
         fd_categories=len(FD_CODES),
         year=task.key.year,
     )
+
+
+def table_indicators(task: TableTask) -> pd.DataFrame:
+    """GVC and resilience indicators of one table, one row per economy-sector (pure)."""
+    table = io_table(task)
     solver = LeontiefSolver(table)
     keys = ["economy", "sector"]
     frame = gvc_indicators(table, solver).merge(

@@ -189,16 +189,13 @@ def _downstream(paths, result, bootstrap_reps, run_scenarios) -> None:
         step = "scenarios"
         scenario_file = paths.home / "scenarios.yml"
         if run_scenarios and scenario_file.exists():
-            from analysis.scenario import load_scenarios
+            from analysis.scenario import load_scenarios, prune_figures
             from analysis.scenario import run_scenarios as run_all
 
-            run_all(
-                load_scenarios(scenario_file),
-                paths.warehouse,
-                paths.history,
-                paths.reports / "figures",
-            )
-            result.scenarios_run = len(load_scenarios(scenario_file))
+            scenarios = load_scenarios(scenario_file)
+            run_all(scenarios, paths.warehouse, paths.history, paths.reports / "figures")
+            prune_figures(scenarios, paths.reports / "figures")
+            result.scenarios_run = len(scenarios)
     except (GvcError, ValueError, OSError) as exc:
         result.failed_step = step
         result.status = f"{result.status}; {step} failed" if result.published else "failed"

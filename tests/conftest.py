@@ -37,3 +37,18 @@ def tiny_raw(tmp_path_factory) -> Path:
     raw = tmp_path_factory.mktemp("tiny_raw")
     write_sample(raw, size="tiny", years=[2007, 2008])
     return raw
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, repo_root):
+    """The default sample, written and published by the CLI once per test process:
+    ``(root, env)``. Tests that write give themselves their own reports and history."""
+    from tests.cli import environment, gvc
+
+    root = tmp_path_factory.mktemp("built")
+    env = environment(root, repo_root)
+    sample = gvc("sample", env=env)
+    assert sample.returncode == 0, sample.stderr
+    build = gvc("build", "--quiet", env=env)
+    assert build.returncode == 0, build.stdout + build.stderr
+    return root, env

@@ -7,61 +7,15 @@ GVC_LANDING, GVC_WAREHOUSE point there); faults are then planted into copies.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import numpy as np
 import pytest
 
+from tests.cli import BIN, gvc, png_source, query
 from tests.faults import edited_xlsx
-
-BIN = Path(sys.executable).parent
-
-
-def gvc(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(BIN / "gvc"), *args], env=env, capture_output=True, text=True, timeout=900
-    )
-
-
-def environment(root: Path, repo_root: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "GVC_WORKERS"}  # the default: Dask
-    env.update(
-        GVC_HOME=str(repo_root),
-        GVC_RAW=str(root / "raw"),
-        GVC_LANDING=str(root / "landing"),
-        GVC_WAREHOUSE=str(root / "wh" / "gvc.duckdb"),
-    )
-    return env
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory, repo_root):
-    root = tmp_path_factory.mktemp("e2e")
-    env = environment(root, repo_root)
-    sample = gvc("sample", env=env)
-    assert sample.returncode == 0, sample.stderr
-    build = gvc("build", "--quiet", env=env)
-    assert build.returncode == 0, build.stdout + build.stderr
-    return root, env
-
-
-def png_source(path: Path) -> str:
-    """The Source text chunk of a PNG written by gvc (its provenance label)."""
-    from PIL import Image
-
-    with Image.open(path) as image:
-        assert image.format == "PNG"
-        return image.text["Source"]
-
-
-def query(database: Path, sql: str):
-    with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def test_help_explains_every_command(repo_root):
@@ -118,9 +72,7 @@ def test_failed_check_keeps_the_published_warehouse(built, tmp_path):
     def negative_flow(ws):
         ws["F9"] = -5.0  # PRC c2 sells a negative amount to PRC c2: a negative input
 
-    edited_xlsx(
-        raw / "adb_mrio" / "ADB-MRIO-2010_synthetic.xlsx", raw / "adb_mrio", negative_flow
-    )
+    edited_xlsx(raw / "adb_mrio" / "ADB-MRIO-2010_synthetic.xlsx", raw / "adb_mrio", negative_flow)
     result = gvc("build", "--quiet", env=env)
     assert result.returncode == 1
     assert "stg_adb_mrio__flows_no_negative_intermediate_inputs" in result.stderr
@@ -171,37 +123,6 @@ def test_mart_estimates_equal_second_estimator(built):
         ).fit()
         scale = max(1.0, abs(theirs.params[regressors]).max())
         assert (abs(ours.params[regressors] - theirs.params[regressors]) <= 1e-8 * scale).all()
-
-
-def test_scenario_writes_results_and_chart(built, tmp_path):
-    root, env = built
-    env = {
-        **env,
-        "GVC_REPORTS": str(tmp_path / "reports"),
-        "GVC_HISTORY": str(tmp_path / "history.duckdb"),
-    }
-    result = gvc("scenario", "--id", "kor_c14_supply_cut_50", env=env)
-    assert result.returncode == 0, result.stdout + result.stderr
-    png = tmp_path / "reports" / "figures" / "scenario_kor_c14_supply_cut_50_2018.png"
-    assert "SYNTHETIC" in png_source(png)
-    rows = query(
-        tmp_path / "history.duckdb",
-        "select method, count(*), sum(loss_value) filter (where not is_target) "
-        "from scenario_results group by method order by method",
-    )
-    assert [r[0] for r in rows] == ["extraction", "ghosh_supply", "leontief_demand"]
-    assert all(r[1] == 315 and r[2] > 0 for r in rows)
-
-
-def test_bad_scenario_file_is_refused_by_name(built, tmp_path):
-    _, env = built
-    bad = tmp_path / "bad.yml"
-    bad.write_text(
-        "scenarios:\n  - id: x\n    year: 2018\n    target: {economies: [KOR]}\n    shock: 1.5\n"
-    )
-    result = gvc("scenario", "--file", str(bad), env=env)
-    assert result.returncode == 1
-    assert "bad.yml, scenario x: `shock` must be a fraction in [0, 1]" in result.stderr
 
 
 @pytest.mark.parametrize(

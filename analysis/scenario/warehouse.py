@@ -1,0 +1,162 @@
+"""What a scenario reads from the published warehouse: editions, years, codes, tables.
+
+Read-only. A missing warehouse or table is :class:`CannotRun` (exit 2); an edition or year
+the warehouse lacks is :class:`ScenarioCannotRun`; codes absent from the year's table are
+:class:`ScenarioError` (exit 1).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+
+from analysis.decompose import TableKey, TableTask, fetch_task, io_table
+from analysis.errors import CannotRun
+from analysis.mrio import IOTable
+from analysis.provenance import Provenance, SourceProvenance
+from analysis.scenario.schema import Scenario, ScenarioCannotRun, ScenarioError
+
+#: The edition a scenario uses when it names none and the warehouse has it (dbt
+#: ``var('panel_edition')``); otherwise the warehouse's only edition.
+DEFAULT_EDITION = "62"
+
+
+def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """Read-only connection; CannotRun when nothing is published yet."""
+    if not Path(warehouse).is_file():
+        raise CannotRun(f"no published warehouse at {warehouse}: run `gvc build`")
+    return duckdb.connect(str(warehouse), read_only=True)
+
+
+def _query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with connect(warehouse) as con:
+        try:
+            return con.execute(sql, params or []).fetchall()
+        except duckdb.CatalogException as exc:
+            raise CannotRun(
+                f"{warehouse} lacks a table the scenarios read ({str(exc).splitlines()[0]}): "
+                "run `gvc build`"
+            ) from None
+
+
+def year_spans(years: Iterable[int]) -> str:
+    """'2000, 2007-2018' from the years."""
+    ordered = sorted(set(years))
+    spans: list[list[int]] = []
+    for y in ordered:
+        if spans and y == spans[-1][1] + 1:
+            spans[-1][1] = y
+        else:
+            spans.append([y, y])
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans) or "none"
+
+
+def resolve_edition(sc: Scenario, available: dict[str, set[int]], warehouse: Path) -> str:
+    """The scenario's edition, checked; else "62" when present, else the only edition."""
+    editions = ", ".join(sorted(available)) or "none"
+    if sc.edition is not None:
+        if sc.edition not in available:
+            raise ScenarioCannotRun(
+                f"scenario {sc.id}: no edition-{sc.edition} MRIO tables in {warehouse}; "
+                f"editions there: {editions}"
+            )
+        return sc.edition
+    if DEFAULT_EDITION in available:
+        return DEFAULT_EDITION
+    if len(available) == 1:
+        return next(iter(available))
+    if not available:
+        raise ScenarioCannotRun(f"scenario {sc.id}: no MRIO tables in {warehouse}")
+    raise ScenarioError(
+        f"scenario {sc.id}: no `edition:` given and {warehouse} holds editions {editions} "
+        f'(no "{DEFAULT_EDITION}"); add `edition:` naming one of them'
+    )
+
+
+def check_years(sc: Scenario, edition: str, present: set[int], warehouse: Path) -> None:
+    """ScenarioCannotRun naming the years there when one of the scenario's years is missing."""
+    missing = [y for y in sc.years if y not in present]
+    if missing:
+        raise ScenarioCannotRun(
+            f"scenario {sc.id}: no edition-{edition} MRIO table for "
+            f"{', '.join(map(str, missing))} in {warehouse}; years there: {year_spans(present)}"
+        )
+
+
+def check_codes(sc: Scenario, year: int, codes: dict[str, set[str]]) -> None:
+    """ScenarioError when a target economy or sector is not in the year's table."""
+    for key, wanted in (("economies", sc.economies), ("sectors", sc.sectors)):
+        absent = [c for c in wanted if c not in codes[key]]
+        if absent:
+            raise ScenarioError(
+                f"scenario {sc.id}: {key} {', '.join(absent)} not in the edition-{sc.edition} "
+                f"table of {year}; {key} there: {', '.join(sorted(codes[key]))}"
+            )
+
+
+def resolve(scenarios: list[Scenario], warehouse: Path) -> list[Scenario]:
+    """Every scenario with its edition resolved and its years and codes checked, before
+    anything runs (so a bad scenario leaves no partial results)."""
+    rows = _query(warehouse, "select edition, year from int_adb_mrio__tables where is_current")
+    available: dict[str, set[int]] = {}
+    for edition, year in rows:
+        available.setdefault(str(edition), set()).add(int(year))
+    out = []
+    for sc in scenarios:
+        edition = resolve_edition(sc, available, warehouse)
+        check_years(sc, edition, available[edition], warehouse)
+        sc = dataclasses.replace(sc, edition=edition)
+        for year in sc.years:
+            check_codes(sc, year, table_codes(warehouse, edition, year))
+        out.append(sc)
+    return out
+
+
+_CURRENT = (
+    "select edition, vintage, year, file_sha256, is_synthetic from int_adb_mrio__tables "
+    "where is_current and edition = ? and year = ?"
+)
+
+
+def current_table(warehouse: Path, edition: str, year: int) -> tuple[TableKey, bool]:
+    """The current (most recent) vintage of the (edition, year) table and whether it is
+    the synthetic sample; ScenarioCannotRun when there is none."""
+    rows = _query(warehouse, _CURRENT, [edition, year])
+    if not rows:
+        raise ScenarioCannotRun(f"no edition-{edition} MRIO table for {year} in {warehouse}")
+    edition_, vintage, year_, sha, synthetic = rows[0]
+    return TableKey(edition_, vintage, int(year_), sha), bool(synthetic)
+
+
+def table_codes(warehouse: Path, edition: str, year: int) -> dict[str, set[str]]:
+    """The economies and sectors of the current (edition, year) table."""
+    key, _ = current_table(warehouse, edition, year)
+    rows = _query(
+        warehouse,
+        "select distinct economy, sector from stg_adb_mrio__output where file_sha256 = ?",
+        [key.file_sha256],
+    )
+    return {"economies": {r[0] for r in rows}, "sectors": {r[1] for r in rows}}
+
+
+def table_task(warehouse: Path, edition: str, year: int) -> TableTask:
+    """The current (edition, year) table's economies and ``[Z | F]`` block, by position."""
+    key, _ = current_table(warehouse, edition, year)
+    with connect(warehouse) as con:
+        flows, output = con.table("stg_adb_mrio__flows"), con.table("stg_adb_mrio__output")
+        return fetch_task(flows, output, key, {}, {})
+
+
+def table_from_warehouse(warehouse: Path, edition: str, year: int) -> IOTable:
+    """The current (edition, year) IOTable of the published warehouse."""
+    return io_table(table_task(warehouse, edition, year))
+
+
+def table_provenance(warehouse: Path, edition: str, year: int) -> Provenance:
+    """Provenance of the current (edition, year) table: its vintage, synthetic or not."""
+    key, synthetic = current_table(warehouse, edition, year)
+    detail = f"edition {edition}, {year}, vintage {key.vintage}"
+    return Provenance((SourceProvenance("adb_mrio", synthetic, detail),))

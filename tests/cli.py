@@ -1,0 +1,46 @@
+"""Running `gvc` as a user does, in a private root (raw, landing, warehouse, reports)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+BIN = Path(sys.executable).parent
+
+
+def gvc(*args: str, env: dict[str, str], timeout: int = 900) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "gvc"), *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def environment(root: Path, repo_root: Path) -> dict[str, str]:
+    """GVC_* locations under ``root``; per-year work on the default local Dask cluster."""
+    env = {k: v for k, v in os.environ.items() if k != "GVC_WORKERS"}
+    env.update(
+        GVC_HOME=str(repo_root),
+        GVC_RAW=str(root / "raw"),
+        GVC_LANDING=str(root / "landing"),
+        GVC_WAREHOUSE=str(root / "wh" / "gvc.duckdb"),
+        GVC_REPORTS=str(root / "reports"),
+        GVC_HISTORY=str(root / "wh" / "history.duckdb"),
+    )
+    return env
+
+
+def png_source(path: Path) -> str:
+    """The Source text chunk of a PNG written by gvc (its provenance label)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        return image.text["Source"]
+
+
+def query(database: Path, sql: str):
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql).fetchall()
