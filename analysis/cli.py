@@ -405,98 +405,129 @@ def scenario(scenario_file: Path | None, ids: tuple[str, ...]) -> None:
     click.echo(f"results appended to scenario_results in {paths.history}")
 
 
-@cli.command()
+class _SqlCommand(click.Command):
+    """`gvc sql` exits 1 on a bad option or argument (bad input), like its other refusals."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            exc.exit_code = EXIT_CHECKS_FAILED
+            raise
+
+
+@cli.command(cls=_SqlCommand)
 @click.argument("query", required=False)
 @click.option(
     "-f",
     "--file",
     "query_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Read the query from a .sql file.",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+    help="Read the statements from a .sql file ('-' reads them from stdin).",
 )
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the result to a .csv or .parquet file instead of printing it.",
+    help="Save the result to FILE.csv, FILE.parquet or FILE.json (an array of objects) "
+    "instead of printing it. Exactly one statement may return rows; an existing file is "
+    "kept unless --force; never inside the warehouse, landing or raw folders.",
 )
+@click.option("--force", is_flag=True, help="Let --out replace an existing file.")
 @click.option(
     "--max-rows",
-    type=int,
+    type=click.IntRange(min=1),
+    metavar="N",
     default=40,
     show_default=True,
-    help="Rows to print (the full result goes to --out).",
+    help="Rows to print per result, N >= 1 (--out saves every row).",
 )
-def sql(query: str | None, query_file: Path | None, out: Path | None, max_rows: int) -> None:
-    """Run read-only SQL on the published warehouse (or start a prompt).
+@click.option(
+    "--all-columns",
+    "--wide",
+    "all_columns",
+    is_flag=True,
+    help="Print every column; by default DuckDB elides middle columns to fit the terminal.",
+)
+def sql(
+    query: str | None,
+    query_file: Path | None,
+    out: Path | None,
+    force: bool,
+    max_rows: int,
+    all_columns: bool,
+) -> None:
+    """Run read-only SQL on the published warehouse, or start a prompt.
 
-    The history tables (estimates_history, scenario_results, refresh_log) are attached as
-    `history`, e.g. `select * from history.estimates_history`. Anything that writes (DDL,
-    DML, COPY, EXPORT, ATTACH, INSTALL, LOAD, SET) is refused; use --out to save results.
-    Without QUERY or --file, an interactive prompt reads statements ending in `;`.
+    QUERY (or --file) may hold several statements separated by `;`: all are checked before
+    any runs, then each result is printed. Only queries run: SELECT, WITH, FROM, VALUES,
+    DESCRIBE, SHOW, SUMMARIZE, PIVOT, EXPLAIN [ANALYZE] of a query and read-only PRAGMAs
+    (table_info, show_tables, database_list, version, ...). DDL, DML, COPY, EXPORT, ATTACH,
+    INSTALL, LOAD, SET, USE, CALL, CHECKPOINT, transactions and file functions such as
+    read_csv are refused: the warehouse changes through `gvc build` and `gvc refresh`, and
+    --out saves a result.
+
+    The published file (GVC_WAREHOUSE) is the default catalog `warehouse`; the history tables
+    (history.estimates_history, history.scenario_results, history.refresh_log) are a snapshot
+    of GVC_HISTORY taken at the start, so a running query never blocks a refresh.
+
+    Without QUERY or --file: on a terminal, a prompt (statements end with `;`, `.tables`,
+    `.describe NAME`, `.help`, Ctrl-C cancels a statement, Ctrl-D or \\q quits; history in
+    ~/.gvc_sql_history); otherwise the statements are read from stdin.
+
+    Exit codes: 0 ok, 1 refused statement, SQL error or bad option, 2 no published warehouse.
     """
-    from analysis.sql import ReadOnlyViolation, run_query, write_result
+    import shutil
 
-    paths = _paths()
-    text = query_file.read_text(encoding="utf-8") if query_file else query
-    queries = [text] if text else None
-    if queries is None:
-        click.echo("gvc sql (read-only). End statements with ';', quit with Ctrl-D or \\q.")
-        queries = _prompt_queries()
-    status = EXIT_OK
-    for q in queries:
-        try:
-            frame = run_query(q, paths.warehouse, paths.history)
-        except ReadOnlyViolation as exc:
-            click.secho(str(exc), fg="red", err=True)
-            status = EXIT_CHECKS_FAILED
-            continue
-        except (FileNotFoundError, duckdb_error()) as exc:
-            click.secho(f"query failed: {exc}", fg="red", err=True)
-            status = EXIT_ERROR
-            continue
-        if out:
-            click.echo(f"wrote {len(frame)} rows to {write_result(frame, out)}")
-        else:
-            _print_frame(frame, max_rows)
+    from analysis.errors import GvcError
+    from analysis.sql.shell import Display
+
+    display = Display(
+        max_rows=max_rows,
+        all_columns=all_columns,
+        width=shutil.get_terminal_size(fallback=(120, 24)).columns,
+        echo=click.echo,
+        error=lambda message: click.secho(message, fg="red", err=True),
+    )
+    try:  # the lead centralises this mapping later
+        status = _run_sql(query, query_file, out, force, display)
+    except GvcError as exc:
+        display.error(str(exc))
+        status = exc.exit_code
     sys.exit(status)
 
 
-def duckdb_error() -> type[Exception]:
-    import duckdb
+def _run_sql(
+    query: str | None, query_file: Path | None, out: Path | None, force: bool, display
+) -> int:
+    """Run QUERY or --file as a script, else the prompt (a terminal) or stdin; the exit code."""
+    from analysis.errors import BadInput
+    from analysis.sql.shell import interactive_session, piped_session, run_script
 
-    return duckdb.Error
+    paths = _paths()
+    if query is not None and query_file is not None:
+        raise BadInput("give either QUERY or --file, not both")
+    if query_file is not None:
+        query = _read_sql_file(query_file)
+    if query is None:
+        if out is not None:
+            raise BadInput("--out needs QUERY or --file (use --file - to read stdin)")
+        if sys.stdin.isatty():
+            return interactive_session(paths, display)
+        return piped_session(paths, display)
+    run_script(query, paths, display, out=out, force=force)
+    return EXIT_OK
 
 
-def _prompt_queries():
-    buffer: list[str] = []
-    while True:
-        try:
-            line = input("gvc> " if not buffer else "...> ")
-        except EOFError:
-            return
-        if line.strip() in ("\\q", "quit", "exit"):
-            return
-        buffer.append(line)
-        if line.rstrip().endswith(";"):
-            yield "\n".join(buffer)
-            buffer = []
+def _read_sql_file(path: Path) -> str:
+    """The text of a .sql file ('-': stdin); BadInput if it cannot be read as UTF-8."""
+    from analysis.errors import BadInput, describe_os_error
 
-
-def _print_frame(frame, max_rows: int) -> None:
-    """DuckDB's own box rendering: types under the names, wide results elided by column
-    (the count of shown columns says so), long results by row; --out keeps everything."""
-    import shutil
-
-    import duckdb
-
-    if frame.empty and len(frame.columns) == 0:
-        click.echo("(statement returned no result)")
-        return
-    width = shutil.get_terminal_size(fallback=(120, 24)).columns
-    with duckdb.connect() as con:
-        con.from_df(frame).show(max_width=width, max_rows=max_rows, max_col_width=40)
-    if len(frame) > max_rows:
-        click.echo("(use --out to save every row)")
+    try:
+        return sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(describe_os_error(exc, "reading")) from None
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def _parse_years(spec: str) -> list[int]:

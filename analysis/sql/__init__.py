@@ -1,79 +1,47 @@
-"""``gvc sql``: read-only SQL over the published warehouse (and the history tables).
+"""``gvc sql``: read-only SQL over the published warehouse and a snapshot of the history tables.
 
-Every statement is classified by DuckDB's own parser before it runs: only queries
-(SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE), EXPLAIN and PRAGMA are accepted; DDL, DML, COPY,
-EXPORT, ATTACH, INSTALL, LOAD, SET and CALL are refused with a message. The connection is
-read-only, ``warehouse/history.duckdb`` is attached read-only as ``history``, and external
-access is switched off and locked (a read-only connection could otherwise still
-``COPY ... TO`` a file or read arbitrary files). ``--out`` writes the result itself.
+* :mod:`analysis.sql.gate` decides, with DuckDB's own parser, which statements may run
+  (queries, EXPLAIN [ANALYZE] of a query, read-only PRAGMAs) and refuses the rest;
+* :mod:`analysis.sql.run` runs one statement so that Ctrl-C or ``interrupt()`` cancels it;
+* :mod:`analysis.sql.output` shows a result or saves it with ``--out``;
+* :mod:`analysis.sql.shell` is the shell: scripts, the prompt, piped stdin, dot commands.
+
+Connections come from :func:`analysis.connect.connect_published` with ``lock_down=True``: a
+fresh in-memory DuckDB with the current warehouse file attached read-only, the history file
+copied in (and closed again), file access switched off and the configuration locked.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from analysis.sql.gate import (
+    READ_ONLY_PRAGMAS,
+    Checked,
+    QueryError,
+    ReadOnlyViolation,
+    check_read_only,
+    checked_statements,
+)
+from analysis.sql.output import OUT_FORMATS, check_out_path, render, write_result
+from analysis.sql.run import QueryCancelled, Result, execute, run_query
+from analysis.sql.shell import Display, Shell, run_prompt, run_script
 
-import duckdb
-import pandas as pd
-
-ALLOWED = {
-    duckdb.StatementType.SELECT,
-    duckdb.StatementType.EXPLAIN,
-    duckdb.StatementType.PRAGMA,
-}
-
-
-class ReadOnlyViolation(ValueError):
-    """A statement that could write (or reach outside the warehouse) was refused."""
-
-
-def check_read_only(sql: str) -> list[str]:
-    """The statements of ``sql`` if all are read-only; else raise ReadOnlyViolation."""
-    try:
-        statements = duckdb.connect().extract_statements(sql)
-    except duckdb.Error as exc:
-        raise ReadOnlyViolation(f"cannot parse the query: {exc}") from None
-    if not statements:
-        raise ReadOnlyViolation("no SQL statement given")
-    for st in statements:
-        if st.type not in ALLOWED:
-            kind = str(st.type).split(".")[-1]
-            raise ReadOnlyViolation(
-                f"gvc sql is read-only: {kind} statements are refused ({st.query.strip()[:60]!r})."
-                " The warehouse changes only through `gvc build` and `gvc refresh`; save a"
-                " result with --out"
-            )
-    return [st.query for st in statements]
-
-
-def connect(warehouse: Path, history: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A locked-down read-only connection to the published warehouse."""
-    if not warehouse.exists():
-        raise FileNotFoundError(f"no published warehouse at {warehouse}: run `gvc build` first")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    if history is not None and history.exists():
-        con.execute(f"attach '{history}' as history (read_only)")
-    con.execute("set enable_external_access = false")
-    con.execute("set lock_configuration = true")
-    return con
-
-
-def run_query(sql: str, warehouse: Path, history: Path | None = None) -> pd.DataFrame:
-    """Run read-only ``sql`` (one or more statements); return the last result."""
-    statements = check_read_only(sql)
-    with connect(warehouse, history) as con:
-        result = None
-        for statement in statements:
-            result = con.execute(statement)
-        return result.df() if result is not None and result.description else pd.DataFrame()
-
-
-def write_result(frame: pd.DataFrame, out: Path) -> Path:
-    """Save a result as CSV or Parquet (by extension)."""
-    suffix = out.suffix.lower()
-    if suffix == ".csv":
-        frame.to_csv(out, index=False)
-    elif suffix == ".parquet":
-        frame.to_parquet(out, index=False)
-    else:
-        raise ValueError(f"--out must end in .csv or .parquet, got {out.name}")
-    return out
+__all__ = [
+    "OUT_FORMATS",
+    "READ_ONLY_PRAGMAS",
+    "Checked",
+    "Display",
+    "QueryCancelled",
+    "QueryError",
+    "ReadOnlyViolation",
+    "Result",
+    "Shell",
+    "check_out_path",
+    "check_read_only",
+    "checked_statements",
+    "execute",
+    "render",
+    "run_prompt",
+    "run_query",
+    "run_script",
+    "write_result",
+]
