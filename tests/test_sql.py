@@ -7,6 +7,7 @@ built the way `gvc build` builds it.
 
 from __future__ import annotations
 
+import _thread
 import os
 import pty
 import queue
@@ -427,6 +428,21 @@ def test_interrupt_cancels_a_statement_and_the_connection_stays_usable(handmade)
             execute(con, SLOW)
         assert time.monotonic() - started < 20 and info.value.exit_code == 2
         assert execute(con, "select 42 as answer").table.to_pylist() == [{"answer": 42}]
+
+
+def test_ctrl_c_cancels_and_the_connection_is_free_at_once(handmade):
+    """Ctrl-C (KeyboardInterrupt in the main thread) returns only once DuckDB has let go."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("Ctrl-C is delivered to the main thread only")
+    con = connect_published(handmade.warehouse, history=False, lock_down=True)
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    timer.start()
+    try:
+        with pytest.raises(QueryCancelled):
+            execute(con, SLOW)
+    finally:
+        timer.join()
+        con.close()  # 'connection is busy' if the statement were still running
 
 
 # --- 5. --out --------------------------------------------------------------------------------
