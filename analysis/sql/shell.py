@@ -193,8 +193,10 @@ def read_statements(read_line: Callable[[str], str], interactive: bool) -> Itera
             buffer.clear()
             print(flush=True)
             continue
-        except EOFError:
-            if buffer and not interactive and "".join(buffer).strip():
+        except EOFError:  # Ctrl-D or the end of piped input
+            if interactive:
+                print(flush=True)
+            elif "".join(buffer).strip():
                 yield "\n".join(buffer)
             return
         stripped = line.strip()
