@@ -419,32 +419,72 @@ def scenario(scenario_file: Path | None, ids: tuple[str, ...]) -> None:
     "-f",
     "--file",
     "query_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Read the query from a .sql file.",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+    help="Read the statements from a .sql file ('-' reads them from stdin).",
 )
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the result to a .csv or .parquet file instead of printing it.",
+    help="Save the result to FILE.csv, FILE.parquet or FILE.json (an array of objects) "
+    "instead of printing it. Exactly one statement may return rows; an existing file is "
+    "kept unless --force; never inside the warehouse, landing or raw folders.",
 )
+@click.option("--force", is_flag=True, help="Let --out replace an existing file.")
 @click.option(
     "--max-rows",
     type=click.IntRange(min=1),
+    metavar="N",
     default=40,
     show_default=True,
-    help="Rows to print (the full result goes to --out).",
+    help="Rows to print per result, N >= 1 (--out saves every row).",
 )
-def sql(query: str | None, query_file: Path | None, out: Path | None, max_rows: int) -> None:
-    """Run read-only SQL on the published warehouse (or start a prompt).
+@click.option(
+    "--all-columns",
+    "--wide",
+    "all_columns",
+    is_flag=True,
+    help="Print every column; by default DuckDB elides middle columns to fit the terminal.",
+)
+def sql(
+    query: str | None,
+    query_file: Path | None,
+    out: Path | None,
+    force: bool,
+    max_rows: int,
+    all_columns: bool,
+) -> None:
+    """Run read-only SQL on the published warehouse, or start a prompt.
 
-    The history tables (estimates_history, scenario_results, refresh_log) are attached as
-    `history`, e.g. `select * from history.estimates_history`. Anything that writes (DDL,
-    DML, COPY, EXPORT, ATTACH, INSTALL, LOAD, SET) is refused; use --out to save results.
-    Without QUERY or --file, an interactive prompt reads statements ending in `;`.
+    QUERY (or --file) may hold several statements separated by `;`: all are checked before
+    any runs, then each result is printed. Only queries run: SELECT, WITH, FROM, VALUES,
+    DESCRIBE, SHOW, SUMMARIZE, PIVOT, EXPLAIN [ANALYZE] of a query and read-only PRAGMAs
+    (table_info, show_tables, database_list, version, ...). DDL, DML, COPY, EXPORT, ATTACH,
+    INSTALL, LOAD, SET, USE, CALL, CHECKPOINT, transactions and file functions such as
+    read_csv are refused: the warehouse changes through `gvc build` and `gvc refresh`, and
+    --out saves a result.
+
+    The published file (GVC_WAREHOUSE) is the default catalog `warehouse`; the history tables
+    (history.estimates_history, history.scenario_results, history.refresh_log) are a snapshot
+    of GVC_HISTORY taken at the start, so a running query never blocks a refresh.
+
+    Without QUERY or --file: on a terminal, a prompt (statements end with `;`, `.tables`,
+    `.describe NAME`, `.help`, Ctrl-C cancels a statement, Ctrl-D or \\q quits; history in
+    ~/.gvc_sql_history); otherwise the statements are read from stdin.
+
+    Exit codes: 0 ok, 1 refused statement, SQL error or bad option, 2 no published warehouse.
     """
-    from analysis.sql import run_cli
+    import shutil
 
-    run_cli(_paths(), query, query_file, out, max_rows)
+    from analysis.sql.shell import Display, run_command
+
+    display = Display(
+        max_rows=max_rows,
+        all_columns=all_columns,
+        width=shutil.get_terminal_size(fallback=(120, 24)).columns,
+        echo=click.echo,
+        error=lambda message: click.secho(message, fg="red", err=True),
+    )
+    return run_command(_paths(), query, query_file, out, force, display)
 
 
 def parse_years(spec: str) -> list[int]:

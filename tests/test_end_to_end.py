@@ -12,7 +12,6 @@ import subprocess
 
 import duckdb
 import numpy as np
-import pytest
 
 from tests.cli import BIN, gvc, png_source, query
 from tests.faults import edited_xlsx
@@ -123,47 +122,6 @@ def test_mart_estimates_equal_second_estimator(built):
         ).fit()
         scale = max(1.0, abs(theirs.params[regressors]).max())
         assert (abs(ours.params[regressors] - theirs.params[regressors]) <= 1e-8 * scale).all()
-
-
-@pytest.mark.parametrize(
-    "statement",
-    [
-        "drop table mart_icc_ics",
-        "insert into mart_icc_ics select * from mart_icc_ics",
-        "copy (select 1) to 'leak.csv'",
-        "attach 'other.duckdb' as other",
-        "install httpfs",
-        "create table t as select 1",
-    ],
-)
-def test_sql_refuses_writes(built, statement, tmp_path):
-    root, env = built
-    before = query(root / "wh" / "gvc.duckdb", "select count(*), sum(icc) from mart_icc_ics")
-    result = subprocess.run(
-        [str(BIN / "gvc"), "sql", statement], env=env, cwd=tmp_path, capture_output=True, text=True
-    )
-    assert result.returncode == 1
-    assert "gvc sql is read-only" in result.stderr
-    assert not (tmp_path / "leak.csv").exists()
-    assert (
-        query(root / "wh" / "gvc.duckdb", "select count(*), sum(icc) from mart_icc_ics") == before
-    )
-
-
-def test_sql_reads_and_exports(built, tmp_path):
-    root, env = built
-    out = tmp_path / "panel.parquet"
-    result = gvc("sql", "select sector, year, icc from mart_icc_ics", "--out", str(out), env=env)
-    assert result.returncode == 0, result.stderr
-    assert len(duckdb.connect().execute(f"select * from read_parquet('{out}')").fetchall()) == 154
-    shown = gvc("sql", "select count(*) as n_rows from stg_kof__index", env=env)
-    n = query(root / "wh" / "gvc.duckdb", "select count(*) from stg_kof__index")[0][0]
-    assert shown.returncode == 0, shown.stderr
-    assert "n_rows" in shown.stdout and f"│ {n:>6} │" in shown.stdout, shown.stdout
-    long = gvc("sql", "select * from mart_icc_ics", "--max-rows", "10", env=env)
-    assert "154 rows (10 shown)" in long.stdout and "use --out" in long.stdout, long.stdout
-    blocked = gvc("sql", "select * from read_csv('/etc/hostname')", env=env)
-    assert blocked.returncode == 2 and "disabled" in blocked.stderr
 
 
 def test_check_and_docs_on_the_published_warehouse(built, tmp_path):
