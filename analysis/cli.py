@@ -78,6 +78,27 @@ def bootstrap_option(f):
     )(f)
 
 
+def _start_log(_ctx, _param, path: Path | None) -> Path | None:
+    """Send everything the command prints (dbt's lines and errors too) to ``path``."""
+    if path is not None:
+        from analysis.progress import TimestampedLog
+
+        sys.stdout = sys.stderr = TimestampedLog(path)
+    return path
+
+
+def log_option(f):
+    return click.option(
+        "--log",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        callback=_start_log,
+        help="Append every line printed to FILE with a timestamp (its folder is created; no "
+        "colour codes): for cron and systemd timers.",
+    )(f)
+
+
 def _cluster(scheduler: str | None, workers: str | None) -> ClusterSpec:
     return ClusterSpec(scheduler or None, parse_workers(workers))
 
@@ -169,6 +190,7 @@ def ingest(sources, keep_landed, scheduler, workers) -> None:
 @click.option("--no-ingest", is_flag=True, help="Build from the current landing as it is.")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing is new.")
 @click.option("--quiet", is_flag=True, help="Do not echo dbt's log lines.")
+@log_option
 @panel_edition_option
 @keep_landed_option
 @cluster_options
@@ -206,6 +228,7 @@ def build(no_ingest, force, quiet, panel_edition, keep_landed, scheduler, worker
 @bootstrap_option
 @click.option("--no-scenarios", is_flag=True, help="Do not rerun scenarios.yml.")
 @click.option("--verbose", is_flag=True, help="Echo dbt's log lines.")
+@log_option
 @panel_edition_option
 @keep_landed_option
 @cluster_options
@@ -247,9 +270,9 @@ def _print_refresh(result) -> None:
     if result.status.startswith("resumed"):
         click.echo("resumed: the last refresh published but stopped before its estimates")
     elif result.published:
+        why = f"changed sources {', '.join(result.changed)}" if result.changed else result.reason
         click.secho(
-            f"published: changed sources {', '.join(result.changed) or 'none'}; "
-            f"{result.models_rebuilt} models built; checks {result.checks}",
+            f"published: {why}; {result.models_rebuilt} models built; checks {result.checks}",
             fg="green",
         )
     if not result.failed_step:

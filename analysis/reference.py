@@ -286,7 +286,7 @@ NBS_CODES: dict[str, tuple[tuple[str, str], ...]] = {
     )
     + _UTILITIES,
 }
-#: NBS manufacturing codes -> ADB sector, by classification (ARCHITECTURE.md, NBS).
+#: NBS manufacturing codes -> ADB sector, by classification (docs/raw-layouts.md, NBS).
 NBS_TO_ADB: dict[str, dict[str, str]] = {
     GBT2002: {
         **dict.fromkeys(["13", "14", "15", "16"], "c3"),

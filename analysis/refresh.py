@@ -60,6 +60,7 @@ class RefreshResult:
     estimation_run: str = ""
     scenarios_run: int = 0
     failed_step: str = ""
+    reason: str = ""  # why a build was needed besides changed sources
 
     @property
     def published(self) -> bool:
@@ -133,8 +134,11 @@ def _up_to_date(paths: Paths, result: RefreshResult, panel_edition: str | None) 
         result.changed = sorted(result.seen)
         return False
     result.changed = record.changed_sources(result.seen)
-    same_edition = panel_edition in (None, record.settings.get("panel_edition"))
-    return not result.changed and record.project == project_fingerprint(paths.home) and same_edition
+    if record.project != project_fingerprint(paths.home):
+        result.reason = "the project changed (models, seeds, tests or code)"
+    elif panel_edition not in (None, record.settings.get("panel_edition")):
+        result.reason = f"the panel edition changed to {panel_edition}"
+    return not result.changed and not result.reason
 
 
 def _resume_or_stop(paths, result, bootstrap_reps, run_scenarios) -> None:

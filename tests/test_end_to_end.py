@@ -159,7 +159,7 @@ def test_estimate_exposure_option_switches_the_identified_share(built, tmp_path)
 
 
 def test_exposure_is_standardised_on_2008_2018_and_the_lag_on_the_same_scale(built):
-    """ARCHITECTURE decision 6: z over 2008-2018; L.Exposure uses the same mean and sd."""
+    """docs/architecture.md, decision 6: z over 2008-2018; L.Exposure uses the same mean and sd."""
     root, _ = built
     frame = (
         duckdb.connect(str(root / "wh" / "gvc.duckdb"), read_only=True)

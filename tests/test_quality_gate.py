@@ -1,5 +1,5 @@
 """Planted faults: each stops publication with a message naming it; the last good
-warehouse stays published and queryable (ARCHITECTURE decisions 1, 3 and 9).
+warehouse stays published and queryable (docs/architecture.md, decisions 1, 3 and 9).
 
 A tiny fixture (PRC, USA, RoW; 2007-2009; the panel is 2008-2009) goes through the same code
 path as `gvc build`: ingest -> dbt build into a candidate -> dbt tests and expectation

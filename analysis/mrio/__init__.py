@@ -1,6 +1,6 @@
 """Input-output algebra for GVC research: pure numpy/scipy, no I/O.
 
-Public interface (fixed by ARCHITECTURE.md): :class:`IOTable`, :func:`gvc_indicators`.
+Public interface (fixed by docs/architecture.md): :class:`IOTable`, :func:`gvc_indicators`.
 """
 
 from analysis.mrio.decomposition import Decomposition, wwyz_decomposition

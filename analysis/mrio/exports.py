@@ -16,7 +16,7 @@ References
 ----------
 Wang, Z., Wei, S.-J. and Zhu, K. (2013). Quantifying international production sharing at the
 bilateral and sector levels. NBER Working Paper 19677 (terms 1-8, 13, 14); Koopman, Wang and
-Wei (2014), AER 104(2). Compact sector formula: research note gvc-formulas.md section 1.5.
+Wei (2014), AER 104(2). Compact sector formula: docs/methods.md, section 4.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-r"""Supply-chain exposure indicators from one MRIO year (research note resilience.md).
+r"""Supply-chain exposure indicators from one MRIO year (docs/methods.md, section 5).
 
 Per economy-sector j (economy e(j)), with ``W[r, j] = sum_{i in r} v_i B_ij`` the value added
 of source economy r per unit of j's final output (columns of W sum to 1 where x != 0):

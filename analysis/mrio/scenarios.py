@@ -1,4 +1,4 @@
-r"""Disruption scenarios on one MRIO year (resilience.md sections 2-3).
+r"""Disruption scenarios on one MRIO year (docs/methods.md, section 6).
 
 A target (a mask over economy-sectors) is shocked by a fraction ``theta`` in [0, 1]:
 

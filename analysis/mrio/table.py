@@ -32,7 +32,7 @@ class IOTable:
 
     Notes
     -----
-    Conventions that make the accounting identities exact (ARCHITECTURE.md):
+    Conventions that make the accounting identities exact (docs/methods.md, section 1):
 
     .. math:: x = Z 1 + F 1, \quad va = x - 1'Z, \quad A = Z \hat{x}^{-1}, \quad v = va / x
 

@@ -36,7 +36,7 @@ from analysis.sample.constants import (
     SYNTHETIC,
 )
 
-#: China's KOFEcGI in the KOF 2022 release (gvc-formulas.md section 4).
+#: China's KOFEcGI in the KOF 2022 release (data/reference/kof/README.md).
 CHINA_KOFECGI_2022: dict[int, float] = {
     2007: 52.0260506,
     2008: 46.8956871,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from analysis.reference import ADB_ECONOMIES, ADB_SECTORS
 
-#: Each method in words (legend and summary), as resilience.md names them.
+#: Each method in words (legend and summary), as docs/methods.md (section 6) names them.
 METHOD_LABELS: dict[str, str] = {
     "leontief_demand": "demand-driven (Leontief)",
     "ghosh_supply": "supply-driven (Ghosh)",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from analysis.connect import connect_published
 from analysis.decompose import TableKey, TableTask, fetch_task, io_table
 from analysis.errors import CannotRun
 from analysis.mrio import IOTable
@@ -25,10 +26,10 @@ DEFAULT_EDITION = "62"
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    """Read-only connection; CannotRun when nothing is published yet."""
+    """Read-only connection to the file published now; CannotRun when there is none."""
     if not Path(warehouse).is_file():
         raise CannotRun(f"no published warehouse at {warehouse}: run `gvc build`")
-    return duckdb.connect(str(warehouse), read_only=True)
+    return connect_published(warehouse, history=False)
 
 
 def _query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:

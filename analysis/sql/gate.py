@@ -1,4 +1,4 @@
-"""The read-only gate: which statements ``gvc sql`` runs (ARCHITECTURE decision 10).
+"""The read-only gate: which statements ``gvc sql`` runs (docs/architecture.md, decision 10).
 
 DuckDB's own parser classifies every statement before anything runs. Accepted:
 

@@ -33,7 +33,7 @@ RATES = [
 
 
 def assert_identity(lhs, rhs, *terms):
-    """rtol 1e-9 with atol 1e-12 x max |term| (ARCHITECTURE.md decision 8)."""
+    """rtol 1e-9 with atol 1e-12 x max |term| (docs/architecture.md, decision 8)."""
     scale = max(np.abs(t).max() for t in terms)
     npt.assert_allclose(lhs, rhs, rtol=1e-9, atol=1e-12 * scale)
 

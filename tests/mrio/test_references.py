@@ -1,4 +1,4 @@
-"""Validation against values computed by third-party code (gvc-formulas.md section 5).
+"""Validation against values computed by third-party code (docs/methods.md, section 8).
 
 - decompr 6.8.0 (R, bquast/decompr): Leontief inverses and the WWZ (2013) decomposition;
 - MeasureGVC 0.0.1 (R, common2016/MeasureGVC): WWYZ (2017a) participation;
@@ -137,7 +137,7 @@ def test_wiod_lengths_and_position_equal_adb_code(wiod, reference_data):
 
 
 def test_wiod_china_2008_table_v6(reference_data):
-    """gvc-formulas.md V6, printed to 6 decimals (participation, position, DVAR, ICC, ICS)."""
+    """docs/methods.md section 8 (China 2008), to 6 decimals: participation, position, DVAR."""
     from tests.mrio.conftest import read_wiod
 
     table = read_wiod(reference_data / "wiod2013" / "wiot_2008_41x35.csv.gz", 2008)

@@ -19,7 +19,7 @@ from tests.mrio.conftest import random_table
 
 
 def hand_table() -> IOTable:
-    """2 economies x 1 sector, A = [[0.2, 0.1], [0.3, 0.1]], f = [70, 60] (resilience.md 4).
+    """2 economies x 1 sector, A = [[0.2, 0.1], [0.3, 0.1]], f = [70, 60] (a hand-solved system).
 
     I - A = [[0.8, -0.1], [-0.3, 0.9]], det = 0.72 - 0.03 = 0.69,
     B = [[0.9, 0.1], [0.3, 0.8]] / 0.69; x = B f = [0.9*70 + 0.1*60, 0.3*70 + 0.8*60] / 0.69
@@ -67,7 +67,7 @@ def test_criticality_equals_brute_force_extraction():
 
 
 def test_partial_extraction_is_sherman_morrison_and_continuous_in_theta():
-    """resilience.md section 2: dx = -theta z_j B e_j / (1 + theta (B_jj - 1)), for every
+    """docs/methods.md section 6: dx = -theta z_j B e_j / (1 + theta (B_jj - 1)), for every
     theta up to 1 (backward-row extraction), with no jump at theta = 1."""
     t = random_table(3, 4, 13)
     solver, B = LeontiefSolver(t), dense_leontief_inverse(t)
@@ -159,7 +159,7 @@ def test_ghosh_and_leontief_closed_forms_equal_brute_force():
 
 
 def test_wiod_2008_china_expected_values(reference_data):
-    """resilience.md section 6: independent dense implementation on WIOD 2008."""
+    """data/reference/wiod2013: independent dense implementation on WIOD 2008."""
     from tests.mrio.conftest import read_wiod
 
     t = read_wiod(reference_data / "wiod2013" / "wiot_2008_41x35.csv.gz", 2008)

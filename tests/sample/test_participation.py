@@ -1,5 +1,5 @@
 """China's manufacturing GVC participation in the default sample, by an own dense numpy
-computation of the WWYZ (2017) decomposition (ARCHITECTURE.md formulas; n = 315)."""
+computation of the WWYZ (2017) decomposition (docs/methods.md, section 2; n = 315)."""
 
 from __future__ import annotations
 
