@@ -105,7 +105,56 @@ class _Column:
     divisor: float
 
 
+def _indicator(path: Path, cell: str, line: int, number: int, table: str, parsed):
+    """The indicator a header cell names (of this table); IngestError otherwise."""
+    name = " ".join((parsed["name"] if parsed else cell).lower().split())
+    indicator = _BY_HEADER.get(name)
+    if indicator is None:
+        known = ", ".join(repr(i.header) for i in INDICATORS if i.table == table)
+        raise IngestError.at(
+            path,
+            f"unknown indicator {cell!r} (header cells are '<Indicator> (<unit>)'; "
+            f"the {table} table has {known})",
+            line=line,
+            column=number,
+        )
+    if indicator.table != table:
+        raise IngestError.at(
+            path,
+            f"indicator {indicator.header!r} belongs to nbs_{indicator.table}_<year>.csv, "
+            f"not to the {table} table",
+            line=line,
+            column=number,
+        )
+    return indicator
+
+
+def _divisor(path: Path, cell: str, line: int, number: int, indicator: Indicator, parsed):
+    """(unit as printed, divisor to the canonical unit); IngestError for a missing or
+    unknown unit."""
+    accepted = ", ".join(repr(u) for u in indicator.divisors)
+    unit = (parsed["unit"] or "").strip() if parsed else ""
+    if not unit:
+        raise IngestError.at(
+            path,
+            f"missing unit: {cell!r} states no unit in parentheses "
+            f"(accepted for {indicator.key}: {accepted})",
+            line=line,
+            column=number,
+        )
+    divisor = indicator.divisors.get(normalise_unit(unit))
+    if divisor is None:
+        raise IngestError.at(
+            path,
+            f"unknown unit {unit!r} for {indicator.key} (accepted: {accepted})",
+            line=line,
+            column=number,
+        )
+    return unit, divisor
+
+
 def _parse_header(path: Path, cells: list[str], line: int, table: str) -> list[_Column]:
+    """The indicator columns of the header line ``code,industry,<Indicator> (<unit>),...``."""
     cells = [c.strip() for c in cells]
     while cells and not cells[-1]:
         cells.pop()
@@ -120,25 +169,7 @@ def _parse_header(path: Path, cells: list[str], line: int, table: str) -> list[_
     seen: dict[str, int] = {}
     for number, cell in enumerate(cells[2:], start=3):
         parsed = _HEADER_CELL.match(cell.translate(_FULL_WIDTH))
-        name = " ".join((parsed["name"] if parsed else cell).lower().split())
-        indicator = _BY_HEADER.get(name)
-        if indicator is None:
-            known = ", ".join(repr(i.header) for i in INDICATORS if i.table == table)
-            raise IngestError.at(
-                path,
-                f"unknown indicator {cell!r} (header cells are '<Indicator> (<unit>)'; "
-                f"the {table} table has {known})",
-                line=line,
-                column=number,
-            )
-        if indicator.table != table:
-            raise IngestError.at(
-                path,
-                f"indicator {indicator.header!r} belongs to nbs_{indicator.table}_<year>.csv, "
-                f"not to the {table} table",
-                line=line,
-                column=number,
-            )
+        indicator = _indicator(path, cell, line, number, table, parsed)
         if indicator.key in seen:
             raise IngestError.at(
                 path,
@@ -148,24 +179,7 @@ def _parse_header(path: Path, cells: list[str], line: int, table: str) -> list[_
                 column=number,
             )
         seen[indicator.key] = number
-        accepted = ", ".join(repr(u) for u in indicator.divisors)
-        unit = (parsed["unit"] or "").strip() if parsed else ""
-        if not unit:
-            raise IngestError.at(
-                path,
-                f"missing unit: {cell!r} states no unit in parentheses "
-                f"(accepted for {indicator.key}: {accepted})",
-                line=line,
-                column=number,
-            )
-        divisor = indicator.divisors.get(normalise_unit(unit))
-        if divisor is None:
-            raise IngestError.at(
-                path,
-                f"unknown unit {unit!r} for {indicator.key} (accepted: {accepted})",
-                line=line,
-                column=number,
-            )
+        unit, divisor = _divisor(path, cell, line, number, indicator, parsed)
         columns.append(_Column(number, cell, indicator, unit, divisor))
     if not columns:
         raise IngestError.at(path, "the header names no indicator column", line=line, column=3)

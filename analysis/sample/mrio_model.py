@@ -199,26 +199,27 @@ def _units(economies: Sequence[str]) -> list[list[str]]:
     return [[code] if code != ROW else [*rest, ROW] for code in economies]
 
 
-def sample_table(economies: Sequence[str], year: int, seed: int) -> SampleTable:
-    """Draw one balanced MRIO year for ``economies`` (ADB codes in table order, RoW last)."""
-    economies = list(economies)
-    units = _units(economies)
-    G, n = len(economies), len(economies) * N
-    rng = np.random.default_rng([seed, 3, year])
-    trade = _on(TRADE_CYCLE, year)
-    prc_path = _on(PRC_IMPORT_PATH, year)
-    prc_pull = _on(PRC_PULL, year)
+@dataclass
+class _Structure:
+    """Per-economy targets and parameters of one year (RoW: output-weighted over members)."""
 
-    # 1. targets and per-economy parameters (RoW: output-weighted over its members)
+    x_star: np.ndarray  # n target outputs
+    X: np.ndarray  # G x N
+    totals: np.ndarray  # G
+    ratio: np.ndarray  # G x N input ratios
+    recipes: np.ndarray  # G x N x N
+    tax: np.ndarray  # G x N
+    margin: np.ndarray  # G x N
+
+
+def _structure(units, year: int, seed: int, rng: np.random.Generator) -> _Structure:
+    G = len(units)
     parts = [[economy_output(c, year, seed) for c in members] for members in units]
     x_star = np.concatenate([np.sum(p, axis=0) for p in parts])
     X = x_star.reshape(G, N)
-    totals = X.sum(axis=1)
     recipe = world_recipe(seed)
-    ratio = np.empty((G, N))
+    ratio, tax, margin = np.empty((G, N)), np.empty((G, N)), np.empty((G, N))
     recipes = np.empty((G, N, N))
-    tax = np.empty((G, N))
-    margin = np.empty((G, N))
     for g, members in enumerate(units):
         weights = np.array(parts[g])  # members x N
         structs = [economy_structure(c, seed) for c in members]
@@ -230,14 +231,23 @@ def sample_table(economies: Sequence[str], year: int, seed: int) -> SampleTable:
         r = recipe * noise
         recipes[g] = r / r.sum(axis=0, keepdims=True)
     ratio = np.clip(ratio * rng.uniform(0.985, 1.015, (G, N)), 0.15, 0.83)
+    return _Structure(x_star, X, X.sum(axis=1), ratio, recipes, tax, margin)
 
-    # openness: larger economies buy a smaller share of their inputs abroad
+
+def _openness(economies, totals: np.ndarray, prc_path: float) -> np.ndarray:
+    """Share of inputs bought abroad: larger economies buy less; China and RoW their own."""
     openness = np.clip(0.9 * (totals / 2.0e6) ** -0.2, 0.42, 1.9)
     for g, e in enumerate(economies):
         if e == PRC:
             openness[g] = 0.60 * prc_path
         elif e == ROW:  # RoW trades mostly within itself: only imports from listed partners
             openness[g] = 0.62 * (totals.sum() - totals[g]) / totals.sum()
+    return openness
+
+
+def _affinity(economies) -> np.ndarray:
+    """Trade affinity of buyer g and supplier h: same region 2, both in Asia 1.5, else 1."""
+    G = len(economies)
     region = [REGION.get(e, "Rest of the world") for e in economies]
     affinity = np.ones((G, G))
     for g in range(G):
@@ -247,78 +257,114 @@ def sample_table(economies: Sequence[str], year: int, seed: int) -> SampleTable:
             elif region[g] in ASIA and region[h] in ASIA:
                 affinity[g, h] = 1.5
     np.fill_diagonal(affinity, 0.0)
-    # supplier weights: partner h's sector size x affinity x China's pull in manufactures
-    pull = np.ones((G, N))
+    return affinity
+
+
+def _sources(economies, X: np.ndarray, affinity: np.ndarray, prc_pull: float) -> np.ndarray:
+    """Supplier weights, buyer g x supplier h x sector i: size x affinity x China's pull."""
+    pull = np.ones(X.shape)
     for g, e in enumerate(economies):
         if e == PRC:
             pull[g] = cal.PRC_SUPPLIER_PULL * np.where(cal.IS_MANUF, prc_pull, 1.0)
-    size = (X**0.9) * pull  # G x N
-    source = affinity[:, :, None] * size[None, :, :]  # buyer g, supplier h, sector i
+    size = (X**0.9) * pull
+    source = affinity[:, :, None] * size[None, :, :]
     denom = source.sum(axis=1, keepdims=True)
-    source = np.divide(source, denom, out=np.zeros_like(source), where=denom > 0)
+    return np.divide(source, denom, out=np.zeros_like(source), where=denom > 0)
 
-    # 2. input coefficients
+
+def _coefficients(st: _Structure, openness, source, trade: float, rng) -> np.ndarray:
+    """Input coefficients A: recipes x ratios, split into domestic and imported parts."""
+    G = len(st.totals)
+    n = G * N
     A = np.empty((n, n))
     m_scale = cal.INPUT_TRADABILITY[:, None] * cal.BUYER_IMPORT_BIAS[None, :] * trade
     for g in range(G):
-        base = recipes[g] * ratio[g][None, :]  # supplier i x buyer j
+        base = st.recipes[g] * st.ratio[g][None, :]  # supplier i x buyer j
         jitter = rng.uniform(0.95, 1.05, (N, 1))
         m = np.clip(openness[g] * m_scale * jitter, 0.0, 0.8) if G > 1 else np.zeros((N, N))
         imported = base * m
         block = imported[None, :, :] * source[g][:, :, None]  # h x i x j
         block[g] = base - imported
         A[:, g * N : (g + 1) * N] = block.reshape(n, N)
+    return A
 
-    # 3. final use; keep at least a small share of output for final use
+
+def _final_use(A: np.ndarray, x_star: np.ndarray, G: int) -> np.ndarray:
+    """Final use y* = x* - A x*, rows scaled down so that at least a small share is left."""
     y_min = np.tile(np.maximum(0.4 * cal.FINAL_RATIO, 0.015), G) * x_star
     used = A @ x_star
     short = x_star - used < y_min
     if short.any():
         A[short] *= ((x_star[short] - y_min[short]) / used[short])[:, None]
         used = A @ x_star
-    y_star = x_star - used
-    Z = A * x_star[None, :]
+    return x_star - used
 
+
+def _final_demand(economies, st, y_star, openness, affinity, trade, rng) -> np.ndarray:
+    """F: final use split over destinations (export shares) and categories F1..F5."""
+    G = len(economies)
     export_share = cal.FINAL_TRADABILITY[None, :] * openness[:, None] * trade
     for g, e in enumerate(economies):
         if e == PRC:  # China's final-goods export orientation in manufactures
             export_share[g] = np.where(cal.IS_MANUF, export_share[g] * 2.2, export_share[g])
     export_share = np.clip(export_share, 0.0, 0.85) if G > 1 else np.zeros((G, N))
-    dest = affinity * (totals**0.9)[None, :]  # exporter g -> destination h
+    dest = affinity * (st.totals**0.9)[None, :]  # exporter g -> destination h
     dest /= np.maximum(dest.sum(axis=1, keepdims=True), 1e-300)
     category = cal.category_split()  # N x 4
-    F = np.zeros((n, G * K))
+    F = np.zeros((G * N, G * K))
     for h in range(G):  # supplying economy
         rows = slice(h * N, (h + 1) * N)
-        y = y_star[rows]
         to = export_share[h][:, None] * dest[h][None, :]  # N x G
         to[:, h] = 1.0 - export_share[h]
         inventories = np.where(
-            cal.IS_GOODS[:, None],
-            np.clip(rng.normal(0.012, 0.012, (N, G)), -0.025, 0.04),
-            0.0,
+            cal.IS_GOODS[:, None], np.clip(rng.normal(0.012, 0.012, (N, G)), -0.025, 0.04), 0.0
         )
         for g in range(G):  # destination
             split = np.empty((N, K))
             split[:, :4] = category * (1.0 - inventories[:, g])[:, None]
             split[:, 4] = inventories[:, g]
-            F[rows, g * K : (g + 1) * K] = (y * to[:, g])[:, None] * split
+            F[rows, g * K : (g + 1) * K] = (y_star[rows] * to[:, g])[:, None] * split
+    return F
 
-    # 4. value-added rows r61..r66 (order of ADB_TOTAL_ROWS after r60)
+
+def _value_added_rows(Z, F, st: _Structure, rng) -> np.ndarray:
+    """Rows r61..r66 (order of ADB_TOTAL_ROWS after r60) under every data column."""
+    G, n = len(st.totals), Z.shape[0]
     x = Z.sum(axis=1) + F.sum(axis=1)
     va = x - Z.sum(axis=0)
     va_rows = np.zeros((6, n + G * K))
-    va_rows[0, :n] = tax.ravel() * va  # r61 taxes less subsidies on products
-    va_rows[5, :n] = margin.ravel() * va  # r66 international transport margins
+    va_rows[0, :n] = st.tax.ravel() * va  # r61 taxes less subsidies on products
+    va_rows[5, :n] = st.margin.ravel() * va  # r66 international transport margins
     va_rows[4, :n] = va - va_rows[0, :n] - va_rows[5, :n]  # r65 value added at basic prices
     fd_total = F.sum(axis=0)
-    fd_tax = np.tile([0.08, 0.01, 0.02, 0.06, 0.0], G)
-    va_rows[0, n:] = fd_tax * fd_total
+    va_rows[0, n:] = np.tile([0.08, 0.01, 0.02, 0.06, 0.0], G) * fd_total
     f1 = n + np.arange(G) * K  # household consumption columns
     va_rows[1, f1] = 0.001 * fd_total[f1 - n]  # r62 cif/fob adjustments (small, F1 only)
     tourism = rng.uniform(0.01, 0.03, (2, G))
     va_rows[2, f1] = tourism[0] * fd_total[f1 - n]  # r63 direct purchases abroad (>= 0)
     va_rows[3, f1] = -tourism[1] * fd_total[f1 - n]  # r64 purchases by non-residents (<= 0)
+    return va_rows
+
+
+def sample_table(economies: Sequence[str], year: int, seed: int) -> SampleTable:
+    """Draw one balanced MRIO year for ``economies`` (ADB codes in table order, RoW last).
+
+    Steps (module docstring): targets and structures, trade weights, input coefficients,
+    final use and its destinations, value-added rows. The random draws of the year come
+    from one stream in a fixed order.
+    """
+    economies = list(economies)
+    rng = np.random.default_rng([seed, 3, year])
+    trade = _on(TRADE_CYCLE, year)
+    st = _structure(_units(economies), year, seed, rng)
+    openness = _openness(economies, st.totals, _on(PRC_IMPORT_PATH, year))
+    affinity = _affinity(economies)
+    source = _sources(economies, st.X, affinity, _on(PRC_PULL, year))
+    A = _coefficients(st, openness, source, trade, rng)
+    y_star = _final_use(A, st.x_star, len(economies))
+    Z = A * st.x_star[None, :]
+    F = _final_demand(economies, st, y_star, openness, affinity, trade, rng)
+    va_rows = _value_added_rows(Z, F, st, rng)
     return SampleTable(year=year, economies=economies, Z=Z, F=F, va_rows=va_rows)
 
 
