@@ -14,7 +14,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-full clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_decomposition.py
+
+# the whole pipeline at full size (writes the full-size sample once, ~800 MB; about 20 min)
+bench-full: $(STAMP)
+	$(BIN)/python bench/bench_full.py
 
 clean:
 	rm -rf warehouse target logs reports data/raw

@@ -28,11 +28,20 @@ def _paths() -> Paths:
 
 
 # -- options shared by several commands, defined once ------------------------------------
+def _edition(_ctx, _param, value: str | None) -> str | None:
+    if value is not None and not (value.isdigit() and not value.startswith("0")):
+        raise click.BadParameter(
+            f"{value!r} is not an edition: the number of economies besides RoW, e.g. 62 or 72"
+        )
+    return value
+
+
 def panel_edition_option(f):
     return click.option(
         "--panel-edition",
         envvar="GVC_PANEL_EDITION",
         default=None,
+        callback=_edition,
         metavar="EDITION",
         help="MRIO edition of the ICC/ICS panel, e.g. 62 or 72 (env GVC_PANEL_EDITION; "
         "default: 62 when landed, else the only edition landed).",

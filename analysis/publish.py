@@ -32,7 +32,7 @@ from analysis.ingest.landing import IngestReport, ingest_all
 from analysis.ingest.store import LandingStore, Manifest
 from analysis.lock import writer_lock
 from analysis.parallel import ClusterSpec, Runner, runner
-from analysis.progress import step
+from analysis.progress import interactive, step
 from analysis.quality import QualityReport, run_checks
 
 
@@ -148,7 +148,8 @@ def _start_candidate(paths: Paths, record: BuildRecord, published: BuildRecord |
 
 def _dbt_build(paths, candidate, variables, run: Runner, echo, progress) -> DbtResult:
     cluster = ClusterSpec(scheduler=run.address) if run.address else ClusterSpec(workers=0)
-    with step("dbt build", 1, progress and not echo):
+    # a bar would garble dbt's own lines on a terminal; in a log, start and end lines help
+    with step("dbt build", 1, progress and not (echo and interactive())):
         return run_dbt(
             ["build"], paths=paths, database=candidate, variables=variables,
             env=cluster.env(), echo=echo, work=dbt_work(paths),

@@ -137,6 +137,22 @@ def _plan(raw_dir: Path, source: str, report: IngestReport) -> list[Path]:
     return files
 
 
+def _refuse_missing(raw_dir: Path, missing: list[MissingSource], requested: list[str]) -> None:
+    """The first missing source's error; a hint at ``gvc sample`` when every one is missing."""
+    if not missing:
+        return
+    if len(missing) == len(requested) == len(SOURCES):
+        raise IngestError(
+            f"{raw_dir} holds no raw files (its adb_mrio, kof and nbs folders are missing or "
+            f"empty); nothing was landed or published. Put the publishers' files in "
+            f"{raw_dir}/<source>/ (README, 'Putting real data in') or write the synthetic "
+            "sample with `gvc sample`",
+            file=str(raw_dir),
+            rule="no raw files",
+        )
+    raise missing[0]
+
+
 def _keep(source, previous: Manifest | None, err: MissingSource) -> dict[str, LandedFile]:
     kept = (previous.sources if previous else {}).get(source)
     if not kept:
@@ -175,6 +191,7 @@ def ingest_all(
     report = IngestReport(raw_dir, landing_dir)
     plan: dict[str, list[Path]] = {}
     landed: dict[str, dict[str, LandedFile]] = {}
+    missing: list[MissingSource] = []
     for source in SOURCES:
         if source not in requested:
             landed[source] = (previous.sources if previous else {}).get(source, {})
@@ -183,9 +200,11 @@ def ingest_all(
             plan[source] = _plan(raw_dir, source, report)
         except MissingSource as err:
             if source not in keep_landed:
-                raise
+                missing.append(err)
+                continue
             landed[source] = _keep(source, previous, err)
             report.notes.append(f"{source}: {err.folder} {err.reason}; kept the landed files")
+    _refuse_missing(raw_dir, missing, requested)
     try:
         tmp = store.begin()
     except OSError as exc:

@@ -1,0 +1,212 @@
+"""The whole pipeline at full size (62 economies + RoW, 2007-2018), stage by stage.
+
+Writes the full-size sample once (``--data``, default ``warehouse/bench``), then measures each
+stage's wall time and the peak resident memory of its whole process tree (gvc, dbt, Dask
+workers), with the ratio to its floor:
+
+- bare read: every raw file read sequentially with python-calamine (the floor of ingest);
+- ingest: ``gvc ingest`` into a new landing;
+- bare algebra: the per-table indicators of the 12 tables in one process (the floor of the
+  decomposition); decomposition: the ``int_gvc__decomposition`` node of the first build;
+- first build (ingest excluded), build after one new year (2019), build with nothing new;
+- peak memory of a first build with 3, 6 and 12 years;
+- per-table work on 1 and 2 Dask workers.
+
+Prints a table and saves it to ``reports/bench/bench-full-<date>.md`` with the machine's core
+count. Never part of ``make test``; run it with ``make bench-full``. No assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from proctree import Measurement, measure
+
+ROOT = Path(__file__).resolve().parents[1]
+GVC = str(Path(sys.executable).with_name("gvc"))
+YEARS = "2007-2018"
+
+
+def env_for(root: Path, raw: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GVC_")}
+    env.update(
+        GVC_HOME=str(ROOT),
+        GVC_RAW=str(raw),
+        GVC_LANDING=str(root / "landing"),
+        GVC_WAREHOUSE=str(root / "wh" / "gvc.duckdb"),
+        GVC_HISTORY=str(root / "wh" / "history.duckdb"),
+        GVC_REPORTS=str(root / "reports"),
+        **extra,
+    )
+    return env
+
+
+def run(label: str, command: list[str], env: dict[str, str]) -> Measurement:
+    m = measure(command, env=env)
+    status = "ok" if m.returncode == 0 else f"FAILED rc {m.returncode}"
+    print(f"  {label}: {m.seconds:.1f} s, peak {m.peak_mib:,.0f} MiB ({status})", flush=True)
+    if m.returncode != 0:
+        print(m.output[-3000:])
+    return m
+
+
+def write_sample(data: Path) -> Path:
+    """The full-size sample for 2007-2018 (and 2019 aside, for the new-year build), once."""
+    raw = data / "raw"
+    if len(list((raw / "adb_mrio").glob("*.xlsx"))) != 12:
+        shutil.rmtree(raw, ignore_errors=True)
+        command = [GVC, "sample", "--size", "full", "--years", YEARS, "--raw-dir", str(raw)]
+        run("write full-size sample", command, dict(os.environ))
+    extra = data / "raw2019"
+    if not list((extra / "adb_mrio").glob("*.xlsx")):
+        command = [GVC, "sample", "--size", "full", "--years", "2019", "--raw-dir", str(extra)]
+        run("write 2019", command, dict(os.environ))
+    return raw
+
+
+def bare_read(raw: Path) -> Measurement:
+    code = (
+        "import sys, time\nfrom pathlib import Path\nfrom python_calamine import CalamineWorkbook\n"
+        "for p in sorted(Path(sys.argv[1]).rglob('*.xlsx')):\n"
+        "    wb = CalamineWorkbook.from_path(str(p))\n"
+        "    wb.get_sheet_by_name(wb.sheet_names[0]).to_python(skip_empty_area=False)\n"
+    )
+    return run("bare calamine read", [sys.executable, "-c", code, str(raw)], dict(os.environ))
+
+
+def decomposition_seconds(root: Path) -> float:
+    results = root / "wh" / ".dbt-build" / "target" / "run_results.json"
+    nodes = json.loads(results.read_text())["results"]
+    return next(
+        n["execution_time"] for n in nodes if n["unique_id"].endswith("int_gvc__decomposition")
+    )
+
+
+def per_table(root: Path, workers: int) -> float:
+    """Seconds of the 12 tables' indicators read from the published warehouse, on
+    ``workers`` Dask workers (0: in this process, the bare algebra)."""
+    code = f"""
+import time, duckdb
+from analysis.decompose import TableKey, decompose_tables
+from analysis.parallel import ClusterSpec, runner
+con = duckdb.connect({str(root / "wh" / "gvc.duckdb")!r}, read_only=True)
+keys = [TableKey(*r) for r in con.execute(
+    "select edition, vintage, year, file_sha256 from int_adb_mrio__tables where is_current "
+    "order by year").fetchall()]
+seed = con.table("adb_economies").df()
+groups = {{g: frozenset(p["economy"]) for g, p in
+          con.table("economy_groups").df().groupby("economy_group")}}
+regions = dict(zip(seed["economy"], seed["region"]))
+with runner(ClusterSpec(workers={workers})) as run:
+    t0 = time.perf_counter()
+    decompose_tables(con.table("stg_adb_mrio__flows"), con.table("stg_adb_mrio__output"),
+                     keys, groups, regions, run)
+    print(time.perf_counter() - t0)
+"""
+    m = measure([sys.executable, "-c", code], env=dict(os.environ))
+    return float(m.output.strip().splitlines()[-1])
+
+
+def subset(raw: Path, years: list[int], target: Path) -> Path:
+    """A raw folder with the ADB and NBS files of ``years`` (links) and the KOF file."""
+    shutil.rmtree(target, ignore_errors=True)
+    for source in ("adb_mrio", "kof", "nbs"):
+        (target / source).mkdir(parents=True)
+        for f in (raw / source).iterdir():
+            if source == "kof" or any(str(y) in f.name for y in years):
+                (target / source / f.name).symlink_to(f)
+    return target
+
+
+def stages(data: Path, raw: Path) -> list[tuple[str, float, float, str]]:
+    """(stage, seconds, peak MiB, ratio to its floor) of every stage."""
+    root = data / "run"
+    shutil.rmtree(root, ignore_errors=True)
+    env = env_for(root, raw)
+    rows = []
+    read = bare_read(raw)
+    rows.append(("bare read (sequential calamine)", read.seconds, read.peak_mib, "floor"))
+    ingest = run("gvc ingest", [GVC, "ingest"], env)
+    ratio = f"{ingest.seconds / read.seconds:.2f} x bare read"
+    rows.append(("ingest", ingest.seconds, ingest.peak_mib, ratio))
+    first = run("first build", [GVC, "build", "--no-ingest", "--quiet"], env)
+    rows.append(("first build (ingest excluded)", first.seconds, first.peak_mib, ""))
+    algebra = per_table(root, 0)
+    decomposition = decomposition_seconds(root)
+    rows.append(("bare algebra (12 tables, one process)", algebra, float("nan"), "floor"))
+    ratio = f"{decomposition / algebra:.2f} x bare algebra"
+    rows.append(("decomposition (dbt node)", decomposition, float("nan"), ratio))
+    for f in (data / "raw2019").rglob("*.*"):
+        target = raw / f.parent.name / f.name
+        if not target.exists():
+            target.symlink_to(f)
+    new_year = run("build after a new year", [GVC, "build", "--quiet"], env)
+    ratio = f"{new_year.seconds / first.seconds:.2f} x first build"
+    rows.append(
+        ("build after one new year (its ingest too)", new_year.seconds, new_year.peak_mib, ratio)
+    )
+    same = run("build with nothing new", [GVC, "build", "--quiet"], env)
+    rows.append(("build with nothing new", same.seconds, same.peak_mib, ""))
+    for f in raw.rglob("*2019*"):
+        f.unlink()
+    one, two = per_table(root, 1), per_table(root, 2)
+    rows.append(("per-table work, 1 Dask worker", one, float("nan"), ""))
+    rows.append(("per-table work, 2 Dask workers", two, float("nan"), f"{one / two:.2f} x faster"))
+    return rows
+
+
+def memory_by_years(data: Path, raw: Path) -> list[tuple[str, float, float, str]]:
+    rows = []
+    for n in (3, 6, 12):
+        years = list(range(2007, 2007 + n))
+        root = data / f"years{n}"
+        shutil.rmtree(root, ignore_errors=True)
+        env = env_for(root, subset(raw, years, data / f"raw{n}"))
+        m = run(f"build, {n} years", [GVC, "build", "--quiet"], env)
+        rows.append((f"first build with ingest, {n} years", m.seconds, m.peak_mib, ""))
+    return rows
+
+
+def report(rows) -> str:
+    cores = os.cpu_count()
+    lines = [
+        f"# Full-size pipeline ({datetime.now():%Y-%m-%d %H:%M}, {cores} cores)",
+        "",
+        "| stage | seconds | peak tree RSS (MiB) | ratio to floor |",
+        "|---|---:|---:|---|",
+    ]
+    for stage, seconds, peak, ratio in rows:
+        mem = "" if peak != peak else f"{peak:,.0f}"
+        lines.append(f"| {stage} | {seconds:.1f} | {mem} | {ratio} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "warehouse" / "bench")
+    parser.add_argument("--no-memory-by-years", action="store_true")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    raw = write_sample(args.data)
+    rows = stages(args.data, raw)
+    if not args.no_memory_by_years:
+        rows += memory_by_years(args.data, raw)
+    text = report(rows)
+    out = ROOT / "reports" / "bench" / f"bench-full-{datetime.now():%Y%m%d-%H%M}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(text)
+    print(f"saved {out} ({time.perf_counter() - t0:.0f} s in all)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,256 @@
+"""What an operator and a newcomer meet: one clear line and one exit-code rule for every
+mistake, logs that read well under cron, a child killed by a signal named, Dask workers that
+give the same numbers as in-process work."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import duckdb
+import psutil
+import pytest
+
+from analysis.panel.data import fingerprint
+from analysis.sample import write_sample
+from tests.cli import BIN, gvc
+
+ANSI = re.compile(r"\x1b\[")
+STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} ")
+
+
+def env_for(root: Path, repo_root: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        GVC_HOME=str(repo_root),
+        GVC_RAW=str(root / "raw"),
+        GVC_LANDING=str(root / "landing"),
+        GVC_WAREHOUSE=str(root / "wh" / "gvc.duckdb"),
+        GVC_HISTORY=str(root / "wh" / "history.duckdb"),
+        GVC_REPORTS=str(root / "reports"),
+        **extra,
+    )
+    return env
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory, repo_root):
+    root = tmp_path_factory.mktemp("ops")
+    write_sample(root / "raw", size="tiny", years=[2007, 2008, 2009])
+    return root, env_for(root, repo_root)
+
+
+@pytest.mark.parametrize(
+    ("args", "env_extra", "code", "fragment"),
+    [
+        (["sample", "--years", "2016-2014"], {}, 1, "runs backwards; write 2014-2016"),
+        (["estimate", "--bootstrap-reps", "-5"], {}, 1, "-5 is not in the range x>=0"),
+        (["build", "--panel-edition", "seventy-two"], {}, 1, "Invalid value for '--panel-edition'"),
+        (["build"], {"GVC_RAWW": "x"}, 1, "unknown environment variable(s) GVC_RAWW"),
+        (["build"], {"GVC_WORKERS": "two"}, 1, "GVC_WORKERS/--workers: 'two' is not a whole"),
+        (["build"], {"GVC_PANEL_EDITION": "sixty"}, 1, "GVC_PANEL_EDITION='sixty'"),
+        (["ingest", "--source", "wiod"], {}, 1, "Invalid value for '--source'"),
+        (["scenario"], {}, 2, "no published warehouse at"),
+        (["estimate"], {}, 2, "no published warehouse at"),
+        (["report"], {}, 2, "run `gvc estimate` first"),
+        (["check"], {}, 2, "no published warehouse at"),
+        (["nonsense"], {}, 1, "No such command 'nonsense'"),
+    ],
+)
+def test_mistakes_get_one_line_and_the_exit_code_rule(
+    tmp_path, repo_root, args, env_extra, code, fragment
+):
+    result = gvc(*args, env=env_for(tmp_path, repo_root, **env_extra))
+    assert result.returncode == code, result.stdout + result.stderr
+    assert fragment in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_empty_raw_folder_says_run_gvc_sample(tmp_path, repo_root):
+    (tmp_path / "raw").mkdir()
+    result = gvc("build", env=env_for(tmp_path, repo_root))
+    assert result.returncode == 1
+    assert "holds no raw files" in result.stderr and "`gvc sample`" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_panel_edition_not_landed_names_the_landed_ones(tiny, tmp_path):
+    root, env = tiny
+    env = {
+        **env,
+        "GVC_LANDING": str(tmp_path / "landing"),
+        "GVC_WAREHOUSE": str(tmp_path / "wh.duckdb"),
+    }
+    result = gvc("build", "--panel-edition", "62", env=env)
+    assert result.returncode == 1
+    assert "panel edition '62' is not landed; landed editions: 2 (2007-2009)" in result.stderr
+    assert "--panel-edition" in result.stderr
+
+
+def test_refresh_log_for_cron(tiny, tmp_path):
+    """The README's cron line: the log folder is created, every line has a timestamp, no
+    colour or progress-bar control characters, dbt's lines included."""
+    root, env = tiny
+    env = {
+        **env,
+        "GVC_LANDING": str(tmp_path / "landing"),
+        "GVC_WAREHOUSE": str(tmp_path / "wh" / "g.duckdb"),
+        "GVC_HISTORY": str(tmp_path / "wh" / "h.duckdb"),
+        "GVC_REPORTS": str(tmp_path / "reports"),
+    }
+    log = tmp_path / "logs" / "refresh.log"
+    result = subprocess.run(
+        [
+            str(BIN / "gvc"),
+            "refresh",
+            "--verbose",
+            "--bootstrap-reps",
+            "0",
+            "--no-scenarios",
+            "--log",
+            str(log),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, log.read_text() if log.exists() else result.stderr
+    assert result.stdout == "" and result.stderr == ""
+    lines = log.read_text().splitlines()
+    assert len(lines) > 20 and all(STAMP.match(line) for line in lines), lines[:5]
+    text = "\n".join(lines)
+    assert not ANSI.search(text) and "\r" not in text
+    assert "dbt build: started" in text and re.search(r"dbt build: done in \d+\.\ds", text)
+    assert "Running with dbt=" in text  # dbt's own lines, timestamped too
+    assert "published:" in text
+
+
+def test_piped_build_prints_steps_with_timings_and_no_colour(tiny, tmp_path):
+    root, env = tiny
+    env = {
+        **env,
+        "GVC_LANDING": str(tmp_path / "landing"),
+        "GVC_WAREHOUSE": str(tmp_path / "wh" / "g.duckdb"),
+    }
+    result = gvc("build", env=env)
+    assert result.returncode == 0, result.stderr
+    assert not ANSI.search(result.stdout + result.stderr)
+    assert re.search(r"^\S+ \S+ ingest: started \(\d+ items\)$", result.stdout, re.M)
+    assert re.search(r"^\S+ \S+ dbt build: done in \d+\.\ds$", result.stdout, re.M)
+
+
+def test_dbt_killed_by_a_signal_is_named(tiny, tmp_path):
+    root, env = tiny
+    env = {
+        **env,
+        "GVC_LANDING": str(tmp_path / "landing"),
+        "GVC_WAREHOUSE": str(tmp_path / "wh" / "g.duckdb"),
+    }
+    proc = subprocess.Popen(
+        [str(BIN / "gvc"), "build", "--quiet"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    dbt = _wait_for_child(proc.pid, "dbt")
+    dbt.send_signal(signal.SIGKILL)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 2, out + err
+    assert "dbt was stopped by SIGKILL before it finished; nothing was published" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "wh" / "g.duckdb").exists()
+
+
+def test_killing_gvc_ends_its_dbt_child(tiny, tmp_path):
+    root, env = tiny
+    env = {
+        **env,
+        "GVC_LANDING": str(tmp_path / "landing"),
+        "GVC_WAREHOUSE": str(tmp_path / "wh" / "g.duckdb"),
+    }
+    proc = subprocess.Popen(
+        [str(BIN / "gvc"), "build", "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    dbt = _wait_for_child(proc.pid, "dbt")
+    proc.kill()  # SIGKILL: no handler runs in gvc
+    proc.wait()
+    dbt.wait(timeout=30)  # the parent-death signal ends it
+    assert not dbt.is_running()
+
+
+def _wait_for_child(pid: int, name: str, timeout: float = 300) -> psutil.Process:
+    deadline = time.monotonic() + timeout
+    parent = psutil.Process(pid)
+    while time.monotonic() < deadline:
+        for child in parent.children(recursive=True):
+            try:
+                if (
+                    any(name in part for part in child.cmdline()[-40:])
+                    and "build" in child.cmdline()
+                ):
+                    return child
+            except psutil.Error:
+                continue
+        time.sleep(0.05)
+    raise AssertionError(f"no {name} child of {pid} within {timeout}s")
+
+
+def test_marts_identical_in_process_and_on_one_and_two_dask_workers(tiny, tmp_path, repo_root):
+    """The same marts (12 significant digits) whether the per-table work runs in this
+    process, on one Dask worker or on two worker processes of a local cluster."""
+    root, _ = tiny
+    prints = {}
+    for workers in ("0", "1", "2"):
+        run_root = tmp_path / f"w{workers}"
+        shutil.copytree(root / "raw", run_root / "raw")
+        env = env_for(run_root, repo_root, GVC_WORKERS=workers)
+        result = gvc("build", "--quiet", env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        with duckdb.connect(str(run_root / "wh" / "gvc.duckdb"), read_only=True) as con:
+            prints[workers] = {
+                table: fingerprint(con.execute(f"select * from {table} order by all").df())
+                for table in ("fct_gvc_participation", "mart_resilience", "mart_icc_ics")
+            }
+    assert prints["0"] == prints["1"] == prints["2"]
+
+
+HOLDER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print("holding", flush=True)
+time.sleep(2.0)
+"""
+
+
+def test_history_writes_wait_for_a_reader_and_succeed(tmp_path):
+    """A writer waits while another process holds the history file and succeeds once it lets
+    go (`gvc sql` itself only snapshots the file: tests/test_sql.py)."""
+    import sys
+
+    import pandas as pd
+
+    from analysis.history import append_rows
+
+    history = tmp_path / "history.duckdb"
+    ddl = "create table if not exists t (x integer)"
+    append_rows(history, "t", ddl, pd.DataFrame({"x": [1]}))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(history)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "holding"
+    t0 = time.monotonic()
+    append_rows(history, "t", ddl, pd.DataFrame({"x": [2]}), timeout=30)
+    assert time.monotonic() - t0 > 0.5  # it had to wait for the reader
+    holder.wait()
+    with duckdb.connect(str(history), read_only=True) as con:
+        assert con.execute("select count(*) from t").fetchone()[0] == 2
