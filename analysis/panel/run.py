@@ -15,15 +15,23 @@ from analysis.panel.data import fingerprint, load_mart
 from analysis.panel.estimate import PanelFit, cluster_jackknife, fit_panel, wild_bootstrap_pvalue
 from analysis.panel.figures import coefficient_plot, trend_figure
 from analysis.panel.history import append_history
+from analysis.panel.render import Table, write_table
 from analysis.panel.spec import Spec, table_specs
-from analysis.panel.tables import descriptive_table, regression_table, table_note, write_table
+from analysis.panel.tables import (
+    STATISTICS_START,
+    descriptive_note,
+    descriptive_table,
+    regression_table,
+    table_note,
+)
 from analysis.provenance import Provenance, from_mart
 
-TITLES = {
-    "table1": "Table 1. Descriptive statistics",
-    "table2": "Table 2. Baseline: anti-globalisation and GVC embeddedness (ICC) and status (ICS)",
-    "table3": "Table 3. Robustness: anti-globalisation lagged one year",
-    "table4": "Table 4. Mechanisms: technology (Tech), asset structure (Infina), human capital",
+#: Captions without their number (LaTeX numbers them; Markdown, HTML, CSV print "Table N.").
+CAPTIONS = {
+    "table1": "Descriptive statistics",
+    "table2": "Baseline: anti-globalisation and GVC embeddedness (ICC) and status (ICS)",
+    "table3": "Robustness: anti-globalisation lagged one year",
+    "table4": "Mechanisms: technology (Tech), asset structure (Infina), human capital (Human)",
 }
 #: How Tables 2-4 name the entity (``sector`` in the mart) in their inference labels.
 ENTITY_LABEL = "industry"
@@ -64,7 +72,7 @@ def estimate_all(
     run = EstimationRun(uuid.uuid4().hex[:12], fingerprint(frame), from_mart(frame), specs=specs)
     run.fits = estimate_tables(frame, specs, cov, bootstrap_reps, seed, progress)
     run.diagnosis = diagnosis_lines(run.fits)
-    run.files = _write_reports(frame, run, reports, exposure, bootstrap_reps)
+    run.files = _write_reports(frame, run, reports, exposure)
     append_history(history, history_rows(run))
     return run
 
@@ -131,28 +139,39 @@ def diagnosis_lines(fits: dict[str, list[PanelFit]]) -> list[str]:
     return lines
 
 
-def _write_reports(frame, run, reports, exposure, bootstrap_reps) -> list[Path]:
+def _write_reports(frame, run, reports, exposure) -> list[Path]:
+    """Tables 1-4 and the figures, every one labelled with the run's provenance."""
     tables_dir, figures_dir = reports / "tables", reports / "figures"
-    figures_dir.mkdir(parents=True, exist_ok=True)
-    sample_note = " SYNTHETIC SAMPLE DATA." if run.synthetic else ""
-    files = write_table(
-        descriptive_table(frame),
-        tables_dir,
-        "table1",
-        TITLES["table1"],
-        f"N, mean, sd (ddof 1), min, max over the panel.{sample_note}",
-    )
-    years = frame["year"].nunique()
-    for table, fits in run.fits.items():
-        note = table_note(fits, run.synthetic, exposure=exposure, years=years, reps=bootstrap_reps)
-        files += write_table(
-            regression_table(fits, reps=bootstrap_reps), tables_dir, table, TITLES[table], note
-        )
+    files = []
+    for table in build_tables(frame, run, exposure):
+        files += write_table(table, tables_dir)
     all_fits = [f for fits in run.fits.values() for f in fits]
-    provenance = run.provenance
-    files.append(coefficient_plot(all_fits, figures_dir / "coefficients.png", provenance))
-    files.append(trend_figure(frame, figures_dir / "icc_ics_trends.png", provenance))
+    files.append(coefficient_plot(all_fits, figures_dir / "coefficients.png", run.provenance))
+    files.append(trend_figure(frame, figures_dir / "icc_ics_trends.png", run.provenance))
     return files
+
+
+def build_tables(frame: pd.DataFrame, run: EstimationRun, exposure: str) -> list[Table]:
+    """Table 1 (descriptives) and Tables 2-4 (one column per fit) with their notes."""
+    tables = [
+        Table(
+            "table1",
+            1,
+            CAPTIONS["table1"],
+            descriptive_table(frame, exposure),
+            descriptive_note(frame, exposure),
+            run.provenance,
+            align="r",
+        )
+    ]
+    years = frame["year"].nunique()
+    for number, (stem, fits) in enumerate(run.fits.items(), 2):
+        note = table_note(run.specs[stem], fits, exposure=exposure, years=years)
+        cells = regression_table(fits)
+        tables.append(
+            Table(stem, number, CAPTIONS[stem], cells, note, run.provenance, (STATISTICS_START,))
+        )
+    return tables
 
 
 def history_rows(run: EstimationRun) -> pd.DataFrame:
