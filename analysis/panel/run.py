@@ -145,8 +145,7 @@ def _write_reports(frame, run, reports, exposure) -> list[Path]:
     files = []
     for table in build_tables(frame, run, exposure):
         files += write_table(table, tables_dir)
-    all_fits = [f for fits in run.fits.values() for f in fits]
-    files.append(coefficient_plot(all_fits, figures_dir / "coefficients.png", run.provenance))
+    files.append(coefficient_plot(run.fits, figures_dir / "coefficients.png", run.provenance))
     files.append(trend_figure(frame, figures_dir / "icc_ics_trends.png", run.provenance))
     return files
 
