@@ -164,8 +164,9 @@ def build_tables(frame: pd.DataFrame, run: EstimationRun, exposure: str) -> list
         )
     ]
     years = frame["year"].nunique()
-    for number, (stem, fits) in enumerate(run.fits.items(), 2):
+    for stem, fits in run.fits.items():
         note = table_note(run.specs[stem], fits, exposure=exposure, years=years)
+        number = int(stem.removeprefix("table"))
         cells = regression_table(fits)
         tables.append(
             Table(stem, number, CAPTIONS[stem], cells, note, run.provenance, (STATISTICS_START,))
