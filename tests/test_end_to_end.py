@@ -92,16 +92,22 @@ def test_estimate_writes_tables_figures_and_history(built):
             assert (root / "reports" / "tables" / f"table{k}.{ext}").stat().st_size > 200
     table2 = (root / "reports" / "tables" / "table2.md").read_text()
     assert "absorbed by year FE" in table2 and "SYNTHETIC" in table2
-    for ext in ("tex", "html", "csv"):
-        assert "SYNTHETIC" in (root / "reports" / "tables" / f"table2.{ext}").read_text()
+    assert "| Clusters | 14 (industry) | 14 (industry) | 14 x 11 (industry, year) |" in table2
+    synthetic = "SYNTHETIC SAMPLE DATA: ADB-MRIO, KOF Globalisation Index and NBS yearbook"
+    for ext in ("md", "tex", "html", "csv"):
+        assert synthetic in (root / "reports" / "tables" / f"table2.{ext}").read_text()
+    tex = (root / "reports" / "tables" / "table2.tex").read_text()
+    assert r"\caption{Baseline:" in tex and r"\label{tab:table2}" in tex
     for png in ("coefficients.png", "icc_ics_trends.png"):
-        assert "SYNTHETIC" in png_source(root / "reports" / "figures" / png)
+        assert synthetic in png_source(root / "reports" / "figures" / png)
     rows = query(
         root / "history.duckdb",
-        "select count(distinct run_id), count(*), any_value(data_fingerprint) "
-        "from estimates_history",
+        "select count(distinct run_id), count(*), count(distinct specification), "
+        "count(distinct (table_id, column_number)), "
+        "max(bootstrap_draws) filter (where boot_p_value is not null), "
+        "max(bootstrap_draws) filter (where boot_p_value is null) from estimates_history",
     )
-    assert rows[0][0] == 1 and rows[0][1] > 50
+    assert rows[0] == (1, 72, 18, 18, 199, 0)
     printed = gvc("report", "--table", "2", env=env)
     assert printed.returncode == 0 and "Table 2" in printed.stdout
 
@@ -156,6 +162,10 @@ def test_estimate_exposure_option_switches_the_identified_share(built, tmp_path)
     assert result.returncode == 0, result.stderr
     table3 = (tmp_path / "reports" / "tables" / "table3.md").read_text()
     assert "L.Exposure, forward share" in table3
+    table1 = (tmp_path / "reports" / "tables" / "table1.md").read_text()
+    for variable in ("Exposure (s_i x z(Anti_global))", "L.Exposure", "Exposure, forward share"):
+        assert f"| {variable} | 154 |" in table1
+    assert "Wild bootstrap p: " not in table3 and "not computed in this run" in table3
 
 
 def test_exposure_is_standardised_on_2008_2018_and_the_lag_on_the_same_scale(built):

@@ -36,8 +36,3 @@ def fingerprint(frame: pd.DataFrame) -> str:
         digest.update(column.encode())
         digest.update("\x1f".join(map(str, values)).encode())
     return digest.hexdigest()[:16]
-
-
-def is_synthetic(frame: pd.DataFrame) -> bool:
-    """True when the mart was built from the bundled synthetic sample."""
-    return "mrio_vintage" in frame and (frame["mrio_vintage"] == "synthetic").any()

@@ -5,7 +5,9 @@ entity effects + year dummies + constant, clustered by industry with
 ``debiased=True, group_debias=True`` (the small-sample factor G/(G-1) (N-1)/(N-K)), p-values
 from t(G - 1) (econometrics.md section 2.3). A national regressor identified without year
 effects (industry effects + trend, E4) sees one common shock in all industries: there the
-clustered default is two-way (industry and year), p-values from t(min(G, T) - 1). Driscoll-Kraay
+clustered default is two-way (industry and year), p-values from t(min(G, T) - 1). The
+clustering is an argument of :func:`fit_panel` (``cluster="entity" | "time" | "both"``), so
+any design can be clustered one way by entity; those two are only its defaults. Driscoll-Kraay
 (Bartlett kernel, bandwidth floor(4 (T/100)^(2/9)) unless given) is an option. Wild cluster
 restricted bootstrap p-values (Webb weights) come from ``wildboottest``; CV3 cluster-jackknife
 standard errors (MacKinnon, Nielsen and Webb 2023) from leave-one-industry-out refits.
@@ -21,9 +23,13 @@ import pandas as pd
 from linearmodels.panel import PanelOLS
 from scipy import stats
 
+from analysis.defaults import BOOTSTRAP_DRAWS, SEED
+from analysis.errors import BadInput
 from analysis.panel.diagnostics import Diagnosis, diagnose, residualise
 
 COVARIANCES = ("clustered", "driscoll-kraay", "unadjusted")
+#: What ``fit_panel(cov="clustered", cluster=...)`` clusters by.
+CLUSTERS = ("entity", "time", "both")
 
 
 @dataclass
@@ -39,13 +45,18 @@ class PanelFit:
     tstats: pd.Series
     pvalues: pd.Series
     nobs: int
-    n_clusters: int
+    n_clusters: int  # entities G (the clusters when clustering by entity)
     df_inference: int | None
     r2_within: float
     regressors: tuple[str, ...]
     diagnoses: list[Diagnosis]
+    cluster: str | None = None  # "entity", "time", "both"; None unless cov == "clustered"
+    n_periods: int = 0  # periods T (the clusters when clustering by time)
+    entity_label: str = "entity"
+    time_label: str = "time"
     inference: str = ""  # "clustered by industry", "Driscoll-Kraay, Bartlett bandwidth 2", ...
     boot_pvalues: dict[str, float] = field(default_factory=dict)
+    boot_draws: int = 0  # wild bootstrap draws behind ``boot_pvalues``
     cv3_se: dict[str, float] = field(default_factory=dict)
     cv3_p: dict[str, float] = field(default_factory=dict)
 
@@ -54,43 +65,48 @@ class PanelFit:
         """Regressors dropped: absorbed by the effects or collinear with the others."""
         return [d.variable for d in self.diagnoses if d.dropped]
 
+    def clusters(self) -> str:
+        """'14 (industry)', '11 (year)', '14 x 11 (industry, year)'; '' when not clustered."""
+        return {
+            "entity": f"{self.n_clusters} ({self.entity_label})",
+            "time": f"{self.n_periods} ({self.time_label})",
+            "both": f"{self.n_clusters} x {self.n_periods} "
+            f"({self.entity_label}, {self.time_label})",
+        }.get(self.cluster or "", "")
+
     def tidy(self) -> pd.DataFrame:
         """One row per regressor: coefficient, SE, t, p, bootstrap p (absorbed: NaN)."""
-        rows = []
-        for var in self.regressors:
-            rows.append(
-                {
-                    "specification": self.name,
-                    "dependent": self.dependent,
-                    "term": var,
-                    "coefficient": self.params.get(var, np.nan),
-                    "std_error": self.std_errors.get(var, np.nan),
-                    "t_stat": self.tstats.get(var, np.nan),
-                    "p_value": self.pvalues.get(var, np.nan),
-                    "boot_p_value": self.boot_pvalues.get(var, np.nan),
-                    "cv3_std_error": self.cv3_se.get(var, np.nan),
-                    "cv3_p_value": self.cv3_p.get(var, np.nan),
-                    "inference": self.inference,
-                    "absorbed": var in self.absorbed,
-                    "nobs": self.nobs,
-                    "r2_within": self.r2_within,
-                    "cov": self.cov,
-                    "effects": self.effects,
-                }
-            )
-        return pd.DataFrame(rows)
+        return pd.DataFrame([self._tidy_row(var) for var in self.regressors])
+
+    def _tidy_row(self, var: str) -> dict:
+        return {
+            "specification": self.name,
+            "dependent": self.dependent,
+            "term": var,
+            "coefficient": self.params.get(var, np.nan),
+            "std_error": self.std_errors.get(var, np.nan),
+            "t_stat": self.tstats.get(var, np.nan),
+            "p_value": self.pvalues.get(var, np.nan),
+            "boot_p_value": self.boot_pvalues.get(var, np.nan),
+            "bootstrap_draws": self.boot_draws if var in self.boot_pvalues else 0,
+            "cv3_std_error": self.cv3_se.get(var, np.nan),
+            "cv3_p_value": self.cv3_p.get(var, np.nan),
+            "inference": self.inference,
+            "cluster": self.cluster,
+            "df_inference": self.df_inference,
+            "absorbed": var in self.absorbed,
+            "nobs": self.nobs,
+            "r2_within": self.r2_within,
+            "cov": self.cov,
+            "effects": self.effects,
+        }
 
 
-def _design(frame, regressors, entity, time, effects) -> pd.DataFrame:
-    exog = pd.DataFrame({"const": 1.0}, index=frame.index)
-    for r in regressors:
-        exog[r] = frame[r].to_numpy(float)
-    if effects == "twoway":
-        years = pd.get_dummies(frame[time], prefix="year", dtype=float)
-        exog = pd.concat([exog, years.iloc[:, 1:].set_axis(exog.index)], axis=1)
-    elif effects == "trend":
-        exog["trend"] = (frame[time] - frame[time].min()).to_numpy(float)
-    return exog
+def default_cluster(effects: str) -> str:
+    """The clustering of Tables 2-4 for ``effects``: by entity under year effects; by entity
+    and time otherwise (a national regressor without year effects sees one common shock in
+    every entity, econometrics.md E4)."""
+    return "entity" if effects == "twoway" else "both"
 
 
 def fit_panel(
@@ -102,55 +118,33 @@ def fit_panel(
     time: str = "year",
     effects: str = "twoway",
     cov: str = "clustered",
+    cluster: str | None = None,
     bandwidth: int | None = None,
     name: str | None = None,
+    entity_label: str | None = None,
+    time_label: str | None = None,
 ) -> PanelFit:
     """Fit ``dependent ~ regressors`` with entity effects and ``effects`` ('twoway': year
     dummies; 'trend': a linear trend; 'entity': nothing more). Absorbed regressors are dropped
-    and reported, never silently."""
-    if cov not in COVARIANCES:
-        raise ValueError(f"cov must be one of {COVARIANCES}, got {cov!r}")
-    used = [dependent, *regressors]
-    data = frame.dropna(subset=used).sort_values([entity, time]).reset_index(drop=True)
-    diagnoses = diagnose(data, regressors, entity, time, effects)
-    kept = tuple(d.variable for d in diagnoses if not d.dropped)
+    and reported, never silently.
+
+    ``cov``: 'clustered' (CRV1 with Stata's small-sample factor), 'driscoll-kraay' (Bartlett
+    kernel, ``bandwidth`` or the plug-in lag) or 'unadjusted'. ``cluster`` (only with
+    'clustered'): 'entity', 'time' or 'both' (two-way, Cameron-Gelbach-Miller); None takes
+    :func:`default_cluster` of ``effects``. p-values from t(G - 1) clustering by entity,
+    t(T - 1) by time, t(min(G, T) - 1) both ways, t(T - 1) for Driscoll-Kraay. The inference
+    label names the clusters by ``entity_label`` and ``time_label`` (default: the column
+    names), e.g. "clustered by sector".
+    """
+    cluster = _check_options(cov, cluster, effects)
+    labels = (entity_label or entity, time_label or time)
+    data, diagnoses, kept = _prepare(frame, dependent, regressors, entity, time, effects)
     indexed = data.set_index([entity, time])
     exog = _design(data, kept, entity, time, effects).set_axis(indexed.index)
     model = PanelOLS(indexed[dependent], exog, entity_effects=True)
-    G = data[entity].nunique()
-    T = data[time].nunique()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if cov == "clustered" and effects == "twoway":
-            res = model.fit(
-                cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True
-            )
-            df, inference = G - 1, "clustered by industry"
-        elif cov == "clustered":  # no year effects: common shocks across industries
-            res = model.fit(
-                cov_type="clustered",
-                cluster_entity=True,
-                cluster_time=True,
-                debiased=True,
-                group_debias=True,
-            )
-            df, inference = min(G, T) - 1, "clustered by industry and year"
-        elif cov == "driscoll-kraay":
-            bandwidth = bandwidth if bandwidth is not None else dk_bandwidth(T)
-            res = model.fit(
-                cov_type="kernel", kernel="bartlett", bandwidth=bandwidth, debiased=True
-            )
-            df, inference = T - 1, f"Driscoll-Kraay, Bartlett bandwidth {bandwidth}"
-        else:
-            res = model.fit(cov_type="unadjusted", debiased=True)
-            df, inference = int(res.df_resid), "conventional"
+    G, T = data[entity].nunique(), data[time].nunique()
+    res, df, inference = _fit_covariance(model, cov, cluster, bandwidth, (G, T), labels)
     t = res.tstats[list(kept)]
-    p = pd.Series(2 * stats.t.sf(np.abs(t), df), index=t.index)
-    if effects == "twoway":  # within R-squared of the two-way model
-        y_tilde = residualise(data, dependent, entity, time, "twoway")
-        r2 = 1.0 - float(res.resid_ss) / float(y_tilde @ y_tilde)
-    else:
-        r2 = float(res.rsquared)
     return PanelFit(
         name=name or f"{dependent}:{effects}",
         dependent=dependent,
@@ -159,15 +153,93 @@ def fit_panel(
         params=res.params[list(kept)],
         std_errors=res.std_errors[list(kept)],
         tstats=t,
-        pvalues=p,
+        pvalues=pd.Series(2 * stats.t.sf(np.abs(t), df), index=t.index),
         nobs=int(res.nobs),
         n_clusters=G,
         df_inference=df,
-        r2_within=r2,
+        r2_within=_r2_within(res, data, dependent, entity, time, effects),
         regressors=tuple(regressors),
         diagnoses=diagnoses,
+        cluster=cluster,
+        n_periods=T,
+        entity_label=labels[0],
+        time_label=labels[1],
         inference=inference,
     )
+
+
+def _check_options(cov: str, cluster: str | None, effects: str) -> str | None:
+    """The clustering to use (None unless clustered); BadInput for a combination not offered."""
+    if cov not in COVARIANCES:
+        raise BadInput(f"cov must be one of {', '.join(COVARIANCES)}; got {cov!r}")
+    if cov != "clustered":
+        if cluster is not None:
+            raise BadInput(f"cluster={cluster!r} needs cov='clustered' (got cov={cov!r})")
+        return None
+    if cluster is None:
+        return default_cluster(effects)
+    if cluster not in CLUSTERS:
+        raise BadInput(f"cluster must be one of {', '.join(CLUSTERS)} or None; got {cluster!r}")
+    return cluster
+
+
+def _prepare(frame, dependent, regressors, entity, time, effects):
+    """Complete rows sorted by (entity, time), the diagnosis per regressor, the kept ones."""
+    used = [dependent, *regressors]
+    data = frame.dropna(subset=used).sort_values([entity, time]).reset_index(drop=True)
+    diagnoses = diagnose(data, regressors, entity, time, effects)
+    kept = tuple(d.variable for d in diagnoses if not d.dropped)
+    return data, diagnoses, kept
+
+
+def _design(frame, regressors, entity, time, effects) -> pd.DataFrame:
+    """Constant, regressors and the time part of the effects (year dummies or a trend)."""
+    exog = pd.DataFrame({"const": 1.0}, index=frame.index)
+    for r in regressors:
+        exog[r] = frame[r].to_numpy(float)
+    if effects == "twoway":
+        years = pd.get_dummies(frame[time], prefix="year", dtype=float)
+        exog = pd.concat([exog, years.iloc[:, 1:].set_axis(exog.index)], axis=1)
+    elif effects == "trend":
+        exog["trend"] = (frame[time] - frame[time].min()).to_numpy(float)
+    return exog
+
+
+def _fit_covariance(model, cov, cluster, bandwidth, sizes, labels):
+    """The linearmodels fit, the df of the t distribution and the inference label."""
+    (G, T), (entity_label, time_label) = sizes, labels
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if cov == "clustered":
+            res = model.fit(
+                cov_type="clustered",
+                cluster_entity=cluster in ("entity", "both"),
+                cluster_time=cluster in ("time", "both"),
+                debiased=True,
+                group_debias=True,
+            )
+            df, by = {
+                "entity": (G - 1, entity_label),
+                "time": (T - 1, time_label),
+                "both": (min(G, T) - 1, f"{entity_label} and {time_label}"),
+            }[cluster]
+            return res, df, f"clustered by {by}"
+        if cov == "driscoll-kraay":
+            bandwidth = bandwidth if bandwidth is not None else dk_bandwidth(T)
+            res = model.fit(
+                cov_type="kernel", kernel="bartlett", bandwidth=bandwidth, debiased=True
+            )
+            return res, T - 1, f"Driscoll-Kraay, Bartlett bandwidth {bandwidth}"
+        res = model.fit(cov_type="unadjusted", debiased=True)
+        return res, int(res.df_resid), "conventional"
+
+
+def _r2_within(res, data, dependent, entity, time, effects) -> float:
+    """Within R-squared: of the two-way model under year effects, else linearmodels' own."""
+    if effects != "twoway":
+        return float(res.rsquared)
+    y_tilde = residualise(data, dependent, entity, time, "twoway")
+    return 1.0 - float(res.resid_ss) / float(y_tilde @ y_tilde)
 
 
 def dk_bandwidth(periods: int) -> int:
@@ -211,8 +283,8 @@ def wild_bootstrap_pvalue(
     *,
     entity: str = "sector",
     time: str = "year",
-    reps: int = 9999,
-    seed: int = 20240607,
+    reps: int = BOOTSTRAP_DRAWS,
+    seed: int = SEED,
 ) -> float:
     """Wild cluster restricted bootstrap p-value (Webb weights), clustered by ``entity``.
 

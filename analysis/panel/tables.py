@@ -1,26 +1,32 @@
-"""Journal-format regression tables (Markdown, LaTeX, HTML, CSV) from fitted models.
+"""Journal-format regression tables: the cells and the note of Tables 1-4 from fitted models.
 
-Convention (econometrics.md section 4): one column per specification; coefficient with
-stars and the t-statistic in parentheses beneath; *** p<0.01, ** p<0.05, * p<0.1 from
-t(G - 1) p-values of the clustered covariance; absorbed regressors shown as "absorbed by
-year FE", never blank; rows for fixed effects, observations, within R-squared, clusters,
-and the wild cluster bootstrap p-value of the regressor of interest.
+Convention (econometrics.md section 4): one column per specification, headed by its dependent
+variable; coefficient with stars and the t-statistic in parentheses beneath; *** p<0.01,
+** p<0.05, * p<0.1 from the t distribution of each column's inference; absorbed regressors
+shown as "absorbed by year FE", never blank; rows for fixed effects, observations, within
+R-squared, what each column is clustered by, and the wild cluster bootstrap and CV3 p-values
+of the regressor of interest. The note describes exactly the columns the table has.
+Rendering (Markdown, LaTeX, HTML, CSV) is :mod:`analysis.panel.render`.
 """
 
 from __future__ import annotations
-
-import html
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis.panel.estimate import PanelFit
-from analysis.panel.spec import LABELS
+from analysis.panel.spec import LABELS, Spec, variables_used
 
 STARS = ((0.01, "***"), (0.05, "**"), (0.1, "*"))
 NEARLY_ABSORBED_MARK = "†"
-DESCRIPTIVE_VARIABLES = ("icc", "ics", "anti_global", "tech", "infina", "human", "size", "rd", "kl")
+BOOTSTRAP_ROW, CV3_ROW = "Wild bootstrap p", "CV3 jackknife p"
+#: The first row of the statistics block (a rule above it in LaTeX).
+STATISTICS_START = BOOTSTRAP_ROW
+EXPOSURE_SHARES = {
+    "backward": "2007 backward GVC participation",
+    "forward": "2007 forward GVC participation",
+    "export": "2007 export intensity (gross exports / output)",
+}
 
 
 def stars(p: float) -> str:
@@ -30,221 +36,236 @@ def stars(p: float) -> str:
     return ""
 
 
-def regression_table(fits: list[PanelFit], decimals: int = 3, reps: int = 9999) -> pd.DataFrame:
-    """Cells as strings: rows = terms (coefficient, then '(t)') and model statistics."""
+def format_p(p: float, draws: int = 0) -> str:
+    """A p-value to 3 decimals; a bootstrap p of 0 as its bound ``<1/(B+1)``."""
+    if np.isnan(p):
+        return ""
+    return f"<{1 / (draws + 1):.4f}" if p == 0 and draws > 0 else f"{p:.3f}"
+
+
+def regression_table(fits: list[PanelFit], decimals: int = 3) -> pd.DataFrame:
+    """Cells as strings: rows = terms (coefficient, then '(t)') and model statistics;
+    columns (dependent variable, '(k)')."""
     interests = [f.regressors[0] for f in fits]
     terms = list(dict.fromkeys([*interests, *(t for f in fits for t in f.regressors)]))
-    columns = [f"({k}) {LABELS.get(f.dependent, f.dependent)}" for k, f in enumerate(fits, 1)]
     rows: dict[str, list[str]] = {}
     for term in terms:
-        coef, tstat = [], []
-        for f in fits:
-            if term not in f.regressors:
-                coef.append("")
-                tstat.append("")
-            elif term in f.absorbed:
-                what = "year FE" if f.effects == "twoway" else "fixed effects"
-                collinear = any(d.variable == term and d.status == "collinear" for d in f.diagnoses)
-                coef.append("collinear, dropped" if collinear else f"absorbed by {what}")
-                tstat.append("")
-            else:
-                near = any(
-                    d.variable == term and d.status in ("nearly absorbed", "nearly collinear")
-                    for d in f.diagnoses
-                )
-                mark = NEARLY_ABSORBED_MARK if near else ""
-                coef.append(f"{f.params[term]:.{decimals}f}{stars(f.pvalues[term])}{mark}")
-                tstat.append(f"({f.tstats[term]:.2f})")
+        cells = [_coefficient_cells(f, term, decimals) for f in fits]
         label = LABELS.get(term, term)
-        rows[label] = coef
-        rows[f"{label} t"] = tstat
-
-    rows["Wild bootstrap p (first regressor)"] = [
-        format_p(f.boot_pvalues.get(f.regressors[0], np.nan), reps) for f in fits
-    ]
-    rows["CV3 jackknife p (first regressor)"] = [
-        format_p(f.cv3_p.get(f.regressors[0], np.nan)) for f in fits
-    ]
-    rows["Industry FE"] = ["Yes"] * len(fits)
-    rows["Year FE"] = ["Yes" if f.effects == "twoway" else "No" for f in fits]
-    rows["Linear trend"] = ["Yes" if f.effects == "trend" else "No" for f in fits]
-    rows["Observations"] = [str(f.nobs) for f in fits]
-    rows["Within R-squared"] = [f"{f.r2_within:.3f}" for f in fits]
-    rows["Clusters (industries)"] = [
-        "" if f.cov == "driscoll-kraay" else str(f.n_clusters) for f in fits
-    ]
+        rows[label] = [c for c, _ in cells]
+        rows[f"{label} t"] = [t for _, t in cells]
+    rows.update(_statistic_rows(fits))
+    columns = pd.MultiIndex.from_tuples(
+        [(LABELS.get(f.dependent, f.dependent), f"({k})") for k, f in enumerate(fits, 1)]
+    )
     table = pd.DataFrame(rows, index=columns).T
     table.index = [("" if i.endswith(" t") else i) for i in table.index]
     return table
 
 
-def format_p(p: float, reps: int = 9999) -> str:
-    """A p-value to 3 decimals; a bootstrap p of 0 as its bound ``<1/(B+1)``."""
-    if np.isnan(p):
-        return ""
-    return f"<{1 / (reps + 1):.4f}" if p == 0 else f"{p:.3f}"
+def _coefficient_cells(f: PanelFit, term: str, decimals: int) -> tuple[str, str]:
+    """(coefficient with stars, '(t)') of ``term`` in ``f``; words when it is not estimated."""
+    if term not in f.regressors:
+        return "", ""
+    status = next(d.status for d in f.diagnoses if d.variable == term)
+    if status == "collinear":
+        return "collinear, dropped", ""
+    if status == "absorbed":
+        return f"absorbed by {'year FE' if f.effects == 'twoway' else 'fixed effects'}", ""
+    mark = NEARLY_ABSORBED_MARK if status.startswith("nearly") else ""
+    coefficient = f"{f.params[term]:.{decimals}f}{stars(f.pvalues[term])}{mark}"
+    return coefficient, f"({f.tstats[term]:.2f})"
 
 
-EXPOSURE_SHARES = {
-    "backward": "2007 backward GVC participation",
-    "forward": "2007 forward GVC participation",
-    "export": "2007 export intensity (gross exports / output)",
-}
+def _statistic_rows(fits: list[PanelFit]) -> dict[str, list[str]]:
+    return {
+        BOOTSTRAP_ROW: [
+            format_p(f.boot_pvalues.get(f.regressors[0], np.nan), f.boot_draws) for f in fits
+        ],
+        CV3_ROW: [format_p(f.cv3_p.get(f.regressors[0], np.nan)) for f in fits],
+        "Industry FE": ["Yes"] * len(fits),
+        "Year FE": ["Yes" if f.effects == "twoway" else "No" for f in fits],
+        "Linear trend": ["Yes" if f.effects == "trend" else "No" for f in fits],
+        "Observations": [str(f.nobs) for f in fits],
+        "Within R-squared": [f"{f.r2_within:.3f}" for f in fits],
+        "Clusters": [f.clusters() for f in fits],
+    }
+
+
+def columns_text(numbers: list[int]) -> str:
+    """'column (2)', 'columns (1) and (4)', 'columns (1), (2), (4) and (5)'."""
+    cells = [f"({k})" for k in numbers]
+    if len(cells) == 1:
+        return f"column {cells[0]}"
+    return f"columns {', '.join(cells[:-1])} and {cells[-1]}"
+
+
+def _by_column(items) -> dict:
+    """{key: [column numbers]} in order of first appearance, from (column, key) pairs."""
+    out: dict = {}
+    for k, key in items:
+        out.setdefault(key, []).append(k)
+    return out
 
 
 def table_note(
+    specs: list[Spec],
     fits: list[PanelFit],
-    synthetic: bool,
     *,
     exposure: str = "backward",
     years: int | None = None,
-    reps: int = 9999,
 ) -> str:
-    """The note under a regression table: inference of each design, stars, the designs."""
-    parts = []
-    for effects, what in (("twoway", "year-FE columns"), ("trend", "trend columns")):
-        chosen = [f for f in fits if f.effects == effects]
-        if chosen:
-            f = chosen[0]
-            parts.append(f"{what}: {f.inference}, t({f.df_inference})")
-    inference = "; ".join(parts)
-    cov = fits[0].cov if fits else "clustered"
-    detail = {
-        "clustered": " (CRV1, Stata small-sample factor)",
-        "driscoll-kraay": " (Bartlett kernel; unstable with few years, a sensitivity check)",
-        "unadjusted": "",
-    }[cov]
-    span = f"{years} annual values" if years else "the annual values"
+    """The note under a regression table: its inference, stars, resampling p-values,
+    R-squared and designs, each sentence naming the columns it is about."""
+    parts = [
+        "t-statistics in parentheses.",
+        _inference_sentence(specs, fits),
+        "Stars from those t distributions: *** p<0.01, ** p<0.05, * p<0.1.",
+        _resampling_sentence(specs, fits),
+        "Within R-squared: of the model net of its fixed effects"
+        + (" (two-way within R-squared under year FE)." if _has(specs, "twoway") else "."),
+        *_design_sentences(specs, exposure, years),
+        *_diagnosis_sentences(fits),
+    ]
+    return " ".join(p for p in parts if p)
+
+
+def _has(specs: list[Spec], effects: str) -> bool:
+    return any(s.effects == effects for s in specs)
+
+
+def _inference_phrase(f: PanelFit) -> str:
+    if f.cov == "clustered":
+        kind = "two-way CRV1" if f.cluster == "both" else "CRV1, Stata small-sample factor"
+        return f"standard errors {f.inference} ({kind})"
+    if f.cov == "driscoll-kraay":
+        return f"{f.inference} standard errors (unstable with few years: a sensitivity check)"
+    return "conventional standard errors"
+
+
+def _inference_sentence(specs: list[Spec], fits: list[PanelFit]) -> str:
+    groups = _by_column(
+        (s.column, (_inference_phrase(f), f.df_inference)) for s, f in zip(specs, fits, strict=True)
+    )
+    if len(groups) == 1:
+        ((phrase, df),) = groups
+        return f"{phrase[0].upper()}{phrase[1:]}, p from t({df})."
+    text = "; ".join(
+        f"{phrase} in {columns_text(ks)}, p from t({df})" for (phrase, df), ks in groups.items()
+    )
+    return f"{text[0].upper()}{text[1:]}."
+
+
+def _resampling_sentence(specs: list[Spec], fits: list[PanelFit]) -> str:
+    """Which columns have the bootstrap and CV3 p-values, how they were computed."""
+    pairs = list(zip(specs, fits, strict=True))
+    cv3 = [s.column for s, f in pairs if f.cv3_p]
+    if not cv3:
+        return ""
+    entity = fits[0].entity_label
+    booted = [f.boot_draws for _, f in pairs if f.boot_pvalues]
     boot = (
-        f"wild cluster restricted bootstrap by industry, Webb weights, B = {reps:,}"
-        if reps > 0
-        else "not computed (--bootstrap-reps 0)"
+        f"wild cluster restricted bootstrap by {entity}, Webb weights, B = {max(booted):,}"
+        if booted
+        else "not computed in this run"
     )
-    note = (
-        f"t-statistics in parentheses; standard errors{detail}: {inference}. Stars from "
-        "those t distributions: *** p<0.01, ** p<0.05, * p<0.1. Wild bootstrap p: "
-        f"{boot}. CV3: cluster-jackknife (leave one industry out) p from t(G-1). Both "
-        "only for year-FE columns: clustering by industry ignores the common annual shocks "
-        "of a national regressor in the trend columns. Within "
-        "R-squared of the model net of its fixed effects (two-way within R-squared under "
-        "year FE). A national, time-only Anti_global is perfectly collinear with year "
-        f"effects and is reported as absorbed; Exposure = {EXPOSURE_SHARES[exposure]} x "
-        "standardised Anti_global identifies the differential effect; the trend columns "
-        f"identify the level effect from {span} only."
+    text = (
+        f"For the regressor of interest in {columns_text(cv3)}: wild bootstrap p, {boot}; "
+        f"CV3 p, cluster jackknife (leave one {entity} out), p from t(G-1)."
     )
-    if any(d.status.startswith("nearly") for f in fits for d in f.diagnoses):
-        note += (
-            f" {NEARLY_ABSORBED_MARK}: nearly absorbed by the fixed effects or nearly collinear "
+    trend = [s.column for s in specs if s.effects == "trend"]
+    if trend:
+        text += (
+            f" Neither in {columns_text(trend)}: resampling {entity} clusters ignores the "
+            "common annual shocks of a national regressor."
+        )
+    return text
+
+
+def _design_sentences(specs: list[Spec], exposure: str, years: int | None) -> list[str]:
+    designs = _by_column((s.column, s.design) for s in specs)
+    interests = {s.design: LABELS.get(s.interest, s.interest) for s in specs}
+    out = []
+    if "paper" in designs:
+        out.append(
+            f"{columns_text(designs['paper']).capitalize()}: the reference study's "
+            f"specification; a national, time-only {interests['paper']} is perfectly collinear "
+            "with year effects and is reported as absorbed."
+        )
+    if "exposure" in designs:
+        name = interests["exposure"].split(" (")[0]
+        lagged = ", lagged one year" if name.startswith("L.") else ""
+        out.append(
+            f"{columns_text(designs['exposure']).capitalize()}: {name} = s_i x z(Anti_global)"
+            f"{lagged}, with s_i the industry's {EXPOSURE_SHARES[exposure]} and z the index "
+            "standardised over the panel years (mean 0, SD 1), identifies the differential "
+            "effect across industries."
+        )
+    if "trend" in designs:
+        span = f"{years} annual values" if years else "the annual values"
+        out.append(
+            f"{columns_text(designs['trend']).capitalize()}: industry FE and a linear trend "
+            f"instead of year FE identify the level effect of {interests['trend']} from "
+            f"{span} only."
+        )
+    return out
+
+
+def _diagnosis_sentences(fits: list[PanelFit]) -> list[str]:
+    statuses = {d.status for f in fits for d in f.diagnoses}
+    out = []
+    if any(s.startswith("nearly") for s in statuses):
+        out.append(
+            f"{NEARLY_ABSORBED_MARK}: nearly absorbed by the fixed effects or nearly collinear "
             "with the other regressors (little variation left); read with care."
         )
-    if any(d.status == "collinear" for f in fits for d in f.diagnoses):
-        note += (
-            " Collinear, dropped: exactly collinear with the other regressors given the "
+    if "collinear" in statuses:
+        out.append(
+            "Collinear, dropped: exactly collinear with the other regressors given the "
             "effects; the specification is estimated without it."
         )
-    if synthetic:
-        note += " SYNTHETIC SAMPLE DATA: not estimates from ADB, KOF or NBS statistics."
-    return note
+    return out
 
 
-def descriptive_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Table 1: N, mean, sd (ddof = 1), min, max."""
-    cols = [c for c in DESCRIPTIVE_VARIABLES if c in frame]
+def descriptive_table(frame: pd.DataFrame, exposure: str = "backward") -> pd.DataFrame:
+    """Table 1: N, mean, SD (ddof = 1), min, max of the dependent variables, every regressor
+    of Tables 2-4 and the exposure variables (backward share and the ``exposure`` variant).
+    Each row to at least 3 decimals, more when its SD needs them for two significant digits."""
+    cols = [c for c in variables_used(exposure) if c in frame]
     out = frame[cols].agg(["count", "mean", "std", "min", "max"]).T
     out.columns = ["N", "Mean", "SD", "Min", "Max"]
-    out["N"] = out["N"].astype(int)
-    out.index = [LABELS.get(c, c) for c in out.index]
-    return out
-
-
-def _markdown(table: pd.DataFrame, title: str, note: str) -> str:
-    header = "| | " + " | ".join(table.columns) + " |"
-    rule = "|---|" + "---|" * len(table.columns)
-    body = [
-        "| " + " | ".join([str(i), *map(str, row)]) + " |"
-        for i, row in zip(table.index, table.to_numpy(), strict=True)
-    ]
-    return "\n".join([f"**{title}**", "", header, rule, *body, "", f"*Note:* {note}", ""])
-
-
-def _latex_escape(text: str) -> str:
-    for a, b in (
-        ("\\", r"\textbackslash{}"),
-        ("&", r"\&"),
-        ("%", r"\%"),
-        ("_", r"\_"),
-        ("#", r"\#"),
-        ("<", r"$<$"),
-        (">", r"$>$"),
-        ("†", r"$^{\dagger}$"),
-        ("*", r"$^{*}$"),
-    ):
-        text = text.replace(a, b)
-    return text.replace("$^{*}$$^{*}$$^{*}$", "$^{***}$").replace("$^{*}$$^{*}$", "$^{**}$")
-
-
-def _latex(table: pd.DataFrame, title: str, note: str) -> str:
-    cols = "l" + "c" * len(table.columns)
-    lines = [
-        r"\begin{table}[htbp]",
-        r"\centering",
-        rf"\caption{{{_latex_escape(title)}}}",
-        rf"\begin{{tabular}}{{{cols}}}",
-        r"\hline",
-        " & ".join(["", *map(_latex_escape, table.columns)]) + r" \\",
-        r"\hline",
-    ]
-    for i, row in zip(table.index, table.to_numpy(), strict=True):
-        lines.append(
-            " & ".join([_latex_escape(str(i)), *(_latex_escape(str(c)) for c in row)]) + r" \\"
-        )
-    lines += [
-        r"\hline",
-        r"\end{tabular}",
-        rf"\par\footnotesize {_latex_escape(note)}",
-        r"\end{table}",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _html(table: pd.DataFrame, title: str, note: str) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in ["", *table.columns])
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in [i, *row]) + "</tr>"
-        for i, row in zip(table.index, table.to_numpy(), strict=True)
+    cells = pd.DataFrame(
+        [_decimals_row(row) for _, row in out.iterrows()],
+        index=[LABELS.get(c, c) for c in out.index],
+        columns=out.columns,
     )
+    return cells
+
+
+def _decimals_row(row: pd.Series) -> list[str]:
+    sd = row["SD"]
+    places = 3 if not (np.isfinite(sd) and sd > 0) else max(3, 1 - int(np.floor(np.log10(sd))))
+
+    def fmt(v: float) -> str:
+        text = f"{v:.{places}f}"
+        return f"{0.0:.{places}f}" if float(text) == 0 else text  # no '-0.000'
+
+    return [str(int(row["N"])), *(fmt(row[c]) for c in ("Mean", "SD", "Min", "Max"))]
+
+
+def descriptive_note(frame: pd.DataFrame, exposure: str = "backward") -> str:
+    """The note under Table 1: the sample and what the exposure variables are."""
+    years = frame["year"]
     return (
-        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
-        "</title><style>table{border-collapse:collapse}td,th{padding:2px 10px;"
-        "text-align:center}td:first-child{text-align:left}</style></head><body>"
-        f"<h3>{html.escape(title)}</h3><table><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table><p><em>Note:</em> {html.escape(note)}</p>"
-        "</body></html>\n"
+        "N, mean, standard deviation (ddof 1), minimum and maximum over the estimation panel: "
+        f"{frame['sector'].nunique()} industries, {years.min()}-{years.max()} "
+        f"({len(frame)} industry-years). L. marks a variable lagged one year. Exposure = "
+        "s_i x z(Anti_global), with s_i the industry's "
+        f"{EXPOSURE_SHARES['backward']} and z the index standardised over "
+        f"{years.min()}-{years.max()} (mean 0, SD 1)"
+        + (
+            f"; the {exposure} variant takes the {EXPOSURE_SHARES[exposure]} as s_i."
+            if exposure != "backward"
+            else "."
+        )
     )
-
-
-def write_table(table: pd.DataFrame, directory: Path, stem: str, title: str, note: str):
-    """Write ``stem``.md/.tex/.html/.csv into ``directory``; return the paths."""
-    directory.mkdir(parents=True, exist_ok=True)
-    formatted = table.copy()
-    if formatted.dtypes.apply(pd.api.types.is_float_dtype).any():
-        formatted = formatted.map(lambda v: f"{v:.4f}" if isinstance(v, float) else str(v))
-    paths = {
-        "md": _markdown(formatted, title, note),
-        "tex": _latex(formatted, title, note),
-        "html": _html(formatted, title, note),
-    }
-    out = []
-    for ext, text in paths.items():
-        path = directory / f"{stem}.{ext}"
-        path.write_text(text, encoding="utf-8")
-        out.append(path)
-    csv_path = directory / f"{stem}.csv"
-    # as esttab's csv: the title on top and the note (incl. any synthetic-data label) below
-    with csv_path.open("w", encoding="utf-8", newline="") as handle:
-        pd.DataFrame([[title]]).to_csv(handle, index=False, header=False)
-        formatted.rename_axis("row").to_csv(handle)
-        pd.DataFrame([["Note", note]]).to_csv(handle, index=False, header=False)
-    out.append(csv_path)
-    return out

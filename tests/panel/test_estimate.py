@@ -7,9 +7,12 @@ import numpy.testing as npt
 import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
+from scipy import stats
 
+from analysis.errors import BadInput
 from analysis.panel.estimate import (
     cluster_jackknife,
+    default_cluster,
     dk_bandwidth,
     fit_panel,
     wild_bootstrap_pvalue,
@@ -65,8 +68,6 @@ def test_monte_carlo_recovers_true_coefficients():
 
 
 def test_p_values_use_t_with_clusters_minus_one():
-    from scipy import stats
-
     fit = fit_panel(simulated_panel(4), "icc", REGRESSORS)
     assert fit.df_inference == 13
     expected = 2 * stats.t.sf(abs(fit.tstats["size"]), 13)
@@ -90,14 +91,12 @@ def test_driscoll_kraay_option_runs_with_a_stated_bandwidth():
     npt.assert_allclose(default.std_errors, fit.std_errors, rtol=1e-12)
 
 
-def test_trend_design_clusters_by_industry_and_year_as_computed_by_hand():
-    """Cameron, Gelbach and Miller (2011) two-way CRV1, computed here from the within data:
-    V = (X'X)^-1 [c_G M_industry + c_T M_year - M_obs] (X'X)^-1 N / (N - K - (G - 1)),
-    c_g = g/(g - 1) (N - 1)/N, K = regressors + trend + constant; t(min(G, T) - 1)."""
-    frame = simulated_panel(1)
-    regs = ("anti_global", "size", "rd", "kl")
-    fit = fit_panel(frame, "icc", regs, effects="trend")
-    assert fit.inference == "clustered by industry and year" and fit.df_inference == 10
+def _hand_crv1(frame: pd.DataFrame, regs: tuple[str, ...], ways: tuple[str, ...]):
+    """Cameron, Gelbach and Miller (2011) CRV1 of entity FE + trend, computed from the within
+    data: V = (X'X)^-1 [sum_w c_w M_w - (len(ways) - 1) M_obs] (X'X)^-1 N / (N - K - F),
+    c_w = g_w/(g_w - 1) (N - 1)/N, K = regressors + trend + constant, F = G - 1 entity effects
+    counted unless the clusters are the entities alone (nested in them: Stata's xtreg, fe
+    convention). Returns b, se."""
     d = frame.sort_values(["sector", "year"]).reset_index(drop=True)
     d["trend"] = d["year"] - d["year"].min()
     cols = [*regs, "trend"]
@@ -114,16 +113,88 @@ def test_trend_design_clusters_by_industry_and_year_as_computed_by_hand():
         sums = pd.DataFrame(scores).groupby(groups.to_numpy()).sum().to_numpy()
         return sums.T @ sums
 
-    N, G, T, K = len(d), d["sector"].nunique(), d["year"].nunique(), len(cols) + 1
+    N, G, K = len(d), d["sector"].nunique(), len(cols) + 1
+    middle = -(len(ways) - 1) * scores.T @ scores
+    for way in ways:
+        g = d[way].nunique()
+        middle = middle + g / (g - 1) * (N - 1) / N * meat(d[way])
     bread = np.linalg.inv(X.T @ X)
-    middle = (
-        G / (G - 1) * (N - 1) / N * meat(d["sector"])
-        + T / (T - 1) * (N - 1) / N * meat(d["year"])
-        - scores.T @ scores
-    )
-    V = bread @ middle @ bread * N / (N - K - (G - 1))
+    F = 0 if ways == ("sector",) else G - 1
+    V = bread @ middle @ bread * N / (N - K - F)
+    return b, np.sqrt(np.diag(V))
+
+
+def test_trend_design_clusters_by_industry_and_year_as_computed_by_hand():
+    """The default of a design without year effects: two-way by entity and year, t(min - 1)."""
+    frame = simulated_panel(1)
+    regs = ("anti_global", "size", "rd", "kl")
+    fit = fit_panel(frame, "icc", regs, effects="trend")
+    assert fit.cluster == "both" and fit.df_inference == 10
+    assert fit.inference == "clustered by sector and year"
+    assert fit.clusters() == "14 x 11 (sector, year)"
+    b, se = _hand_crv1(frame, regs, ("sector", "year"))
     npt.assert_allclose(b[0], fit.params["anti_global"], rtol=1e-9)
-    npt.assert_allclose(np.sqrt(V[0, 0]), fit.std_errors["anti_global"], rtol=1e-9)
+    npt.assert_allclose(se[0], fit.std_errors["anti_global"], rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("cluster", "ways", "df", "label", "clusters"),
+    [
+        ("entity", ("sector",), 13, "clustered by industry", "14 (industry)"),
+        ("time", ("year",), 10, "clustered by year", "11 (year)"),
+        (
+            "both",
+            ("sector", "year"),
+            10,
+            "clustered by industry and year",
+            "14 x 11 (industry, year)",
+        ),
+    ],
+)
+def test_any_design_can_be_clustered_as_asked(cluster, ways, df, label, clusters):
+    """One-way by entity in the trend design too; labels name the entity as asked."""
+    frame = simulated_panel(9)
+    regs = ("anti_global", "size", "rd", "kl")
+    fit = fit_panel(frame, "icc", regs, effects="trend", cluster=cluster, entity_label="industry")
+    assert (fit.cluster, fit.df_inference, fit.inference, fit.clusters()) == (
+        cluster,
+        df,
+        label,
+        clusters,
+    )
+    _, se = _hand_crv1(frame, regs, ways)
+    npt.assert_allclose(fit.std_errors[list(regs)], se[: len(regs)], rtol=1e-9)
+    expected = 2 * stats.t.sf(np.abs(fit.tstats), df)
+    npt.assert_allclose(fit.pvalues, expected, rtol=1e-12)
+
+
+def test_defaults_cluster_by_entity_under_year_effects_and_both_ways_otherwise():
+    frame = simulated_panel(10)
+    assert default_cluster("entity") == "both"
+    for effects, cluster, regs in (
+        ("twoway", "entity", REGRESSORS),
+        ("trend", "both", ("anti_global", "size", "rd", "kl")),
+    ):
+        assert default_cluster(effects) == cluster
+        implicit = fit_panel(frame, "icc", regs, effects=effects)
+        explicit = fit_panel(frame, "icc", regs, effects=effects, cluster=cluster)
+        assert implicit.cluster == cluster
+        npt.assert_array_equal(implicit.std_errors, explicit.std_errors)
+        npt.assert_array_equal(implicit.pvalues, explicit.pvalues)
+    twoway = fit_panel(frame, "icc", REGRESSORS)
+    assert twoway.inference == "clustered by sector" and twoway.clusters() == "14 (sector)"
+
+
+def test_clustering_options_that_do_not_fit_are_refused():
+    frame = simulated_panel(11)
+    with pytest.raises(BadInput, match="cluster must be one of"):
+        fit_panel(frame, "icc", REGRESSORS, cluster="industry")
+    with pytest.raises(BadInput, match="needs cov='clustered'"):
+        fit_panel(frame, "icc", REGRESSORS, cov="driscoll-kraay", cluster="entity")
+    with pytest.raises(BadInput, match="cov must be one of"):
+        fit_panel(frame, "icc", REGRESSORS, cov="robust")
+    dk = fit_panel(frame, "icc", REGRESSORS, cov="driscoll-kraay")
+    assert dk.cluster is None and dk.clusters() == ""
 
 
 def test_cv3_jackknife_equals_leave_one_industry_out_with_statsmodels():
