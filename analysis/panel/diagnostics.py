@@ -5,7 +5,7 @@ For each regressor x the share of its variation left after removing the model's 
 and a common linear trend). A national, time-only regressor has share 0 under year
 effects (perfectly collinear); below 1e-5 (linearmodels' own threshold) it is absorbed and
 dropped with a message, below 1e-2 it is flagged as nearly absorbed: its coefficient would
-rest on noise (econometrics.md section 1.1). The same shares, computed after also removing
+rest on noise (docs/methods.md, section 7.1). The same shares, computed after also removing
 the other regressors, find a regressor collinear with the rest given the effects: those
 below 1e-3 (where linearmodels refuses the design) are dropped with a message (last first,
 so the regressor of interest, listed first, stays while it can), those below 1e-2 flagged.

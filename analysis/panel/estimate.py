@@ -3,7 +3,7 @@
 Two-way models are estimated as Stata's ``xtreg y x i.year, fe vce(cluster industry)``:
 entity effects + year dummies + constant, clustered by industry with
 ``debiased=True, group_debias=True`` (the small-sample factor G/(G-1) (N-1)/(N-K)), p-values
-from t(G - 1) (econometrics.md section 2.3). A national regressor identified without year
+from t(G - 1) (docs/methods.md, section 7.3). A national regressor identified without year
 effects (industry effects + trend, E4) sees one common shock in all industries: there the
 clustered default is two-way (industry and year), p-values from t(min(G, T) - 1). The
 clustering is an argument of :func:`fit_panel` (``cluster="entity" | "time" | "both"``), so
@@ -105,7 +105,7 @@ class PanelFit:
 def default_cluster(effects: str) -> str:
     """The clustering of Tables 2-4 for ``effects``: by entity under year effects; by entity
     and time otherwise (a national regressor without year effects sees one common shock in
-    every entity, econometrics.md E4)."""
+    every entity, docs/methods.md, section 7.3)."""
     return "entity" if effects == "twoway" else "both"
 
 

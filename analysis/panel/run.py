@@ -103,7 +103,8 @@ def estimate_column(
     """One column: the fit with the column's clustering, then CV3 and the wild bootstrap.
 
     The industry-clustered jackknife and bootstrap ignore the common shocks that a national
-    regressor without year effects sees (econometrics.md, E4): only for year-effects designs.
+    regressor without year effects sees (docs/methods.md, section 7.3): year-effects designs
+    only.
     """
     fit = fit_panel(
         frame,

@@ -1,6 +1,6 @@
 """Model specifications of the reference study's Tables 2-4 and their identified variants.
 
-ARCHITECTURE.md decision 6: the paper's specification (national ``anti_global`` with
+docs/architecture.md, decision 6: the paper's specification (national ``anti_global`` with
 industry and year effects) is always estimated and shown; its absorbed regressor is reported
 as "absorbed by year effects". The headline identified regressor is ``exposure`` =
 s_i x z(anti_global_t) with s_i the sector's 2007 backward GVC participation; variants use
@@ -97,7 +97,7 @@ def table_specs(exposure: str = "backward") -> dict[str, list[Spec]]:
     """Specifications of Tables 2 (baseline), 3 (lagged) and 4 (mechanisms), by column.
 
     ``exposure`` chooses the share s_i of the identified design: the sector's 2007 backward
-    GVC participation (default, ARCHITECTURE decision 6: how much of its final output
+    GVC participation (default, docs/architecture.md, decision 6: how much of its final output
     relies on imported value added), forward participation, or export intensity.
     """
     if exposure not in EXPOSURES:

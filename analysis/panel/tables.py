@@ -1,6 +1,6 @@
 """Journal-format regression tables: the cells and the note of Tables 1-4 from fitted models.
 
-Convention (econometrics.md section 4): one column per specification, headed by its dependent
+Convention (docs/methods.md, section 7.5): one column per specification, headed by its dependent
 variable; coefficient with stars and the t-statistic in parentheses beneath; *** p<0.01,
 ** p<0.05, * p<0.1 from the t distribution of each column's inference; absorbed regressors
 shown as "absorbed by year FE", never blank; rows for fixed effects, observations, within

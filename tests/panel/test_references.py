@@ -1,4 +1,4 @@
-"""Published reference results reproduced to their printed digits (econometrics.md section 3).
+"""Published reference results reproduced to their printed digits (docs/methods.md, section 7.4).
 
 G2, G4: Grunfeld investment data, 10 firms x 20 years (statsmodels' copy without American
 Steel). G2 two-way FE, conventional SEs: Baltagi (2013), Econometric Analysis of Panel Data,
