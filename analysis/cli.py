@@ -336,7 +336,8 @@ def check() -> None:
     type=click.Choice(["clustered", "driscoll-kraay"]),
     default="clustered",
     show_default=True,
-    help="Covariance: CRV1 clustered by industry (Stata factor, t(G-1)) or Driscoll-Kraay.",
+    help="Covariance: clustered (CRV1, Stata factor: by industry, t(G-1), under year FE; by "
+    "industry and year, t(min(G,T)-1), in the trend columns) or Driscoll-Kraay.",
 )
 @bootstrap_option
 @click.option(

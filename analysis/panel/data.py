@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
+from analysis.connect import connect_published
 from analysis.errors import CannotRun
 
 ENTITY, TIME = "sector", "year"
 
 
 def load_mart(warehouse: Path, table: str = "mart_icc_ics") -> pd.DataFrame:
-    """The mart as a DataFrame sorted by (sector, year), over a read-only connection."""
+    """The mart of the file published now, sorted by (sector, year), read-only."""
     if not Path(warehouse).exists():
         raise CannotRun(f"no published warehouse at {warehouse}: run `gvc build` first")
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with contextlib.closing(connect_published(warehouse, history=False)) as con:
         frame = con.execute(f"select * from {table}").df()
     order = frame[ENTITY].str[1:].astype(int)
     return (
