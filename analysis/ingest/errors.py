@@ -1,7 +1,7 @@
 """Reader errors that name the file, the sheet, the cell (or line/row/column) and the rule.
 
 Message format (docs/raw-layouts.md):
-``ADB-MRIO62-2018_synthetic.xlsx, sheet 'ADB MRIO 2018', cell F12: value 'abc' is not numeric``
+``ADB-MRIO-2018_synthetic.xlsx, sheet 'ADB MRIO 2018', cell F12: value 'abc' is not numeric``
 """
 
 from __future__ import annotations

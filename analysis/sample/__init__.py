@@ -2,7 +2,7 @@
 
 :func:`write_sample` writes, under ``raw_dir``, where ``gvc ingest`` reads real downloads:
 
-- ``adb_mrio/ADB-MRIO62-<year>_synthetic.xlsx``: one balanced multi-regional input-output
+- ``adb_mrio/ADB-MRIO-<year>_synthetic.xlsx``: one balanced multi-regional input-output
   table a year in ADB's Excel layout (:mod:`analysis.sample.adb_writer`);
 - ``kof/KOFGI_2022_public.xlsx``: the KOF Globalisation Index in the layout of the 2022
   release, 1970-2020 for 74 economies, whatever the years (:mod:`analysis.sample.kof_writer`);
