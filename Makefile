@@ -6,8 +6,8 @@
 # Another interpreter:  make run PYTHON=python3.12   (or a full path; see docs/python.md)
 #
 # .venv is checked on every run and rebuilt from scratch, with a one-line reason, when it was
-# made by another interpreter than $(PYTHON), when its install never finished (no stamp), or
-# when pyproject.toml / constraints.txt changed since it was installed.
+# made by another interpreter than $(PYTHON), when its install never finished (no stamp), when
+# pyproject.toml / constraints.txt changed since it was installed, or when the checkout moved.
 PYTHON ?= python3
 override VENV := .venv
 BIN    := $(VENV)/bin
@@ -177,15 +177,15 @@ venv:
 	  *) echo "make: could not run PYTHON=$(PYTHON) (exit $$rc). gvc-warehouse needs Python $(REQUIRES_PYTHON); pass one that is installed, e.g. make $(GOAL) PYTHON=/full/path/to/python3.X" >&2; exit 2 ;; \
 	esac; \
 	base=$$($(PYTHON) -c "$$VENV_CHECK" base) || exit 2; \
-	rm -rf $(VENV); \
+	rm -rf $(VENV) || exit 1; \
 	$$base -m venv $(VENV) || { echo "make: '$$base -m venv' failed (on Debian/Ubuntu install the python3.X-venv package); nothing was installed" >&2; exit 1; }; \
 	echo "make: installing the pinned dependencies (constraints.txt) into .venv ..."; \
-	$(BIN)/python -m pip install --quiet --log $(VENV)/pip-install.log -c constraints.txt -e '.[dev]' || { \
+	$(BIN)/python -m pip install --quiet --progress-bar off --log $(VENV)/pip-install.log -c constraints.txt -e '.[dev]' || { \
 	  awk '/The conflict is caused by/ {p=1} p {sub(/^[^ ]* /, ""); if ($$0 == "") exit; print}' $(VENV)/pip-install.log >&2; \
 	  echo "make: pip install failed (full log: $(VENV)/pip-install.log); .venv is incomplete and will be rebuilt on the next run" >&2; exit 1; }; \
 	rm -f $(VENV)/pip-install.log; \
 	out=$$($(BIN)/python -m pip check 2>&1) || { echo "$$out" >&2; echo "make: pip check failed: constraints.txt and pyproject.toml disagree; .venv will be rebuilt on the next run" >&2; exit 1; }; \
-	$$base -c "$$VENV_CHECK" stamp > $(STAMP).tmp && mv $(STAMP).tmp $(STAMP); \
+	$$base -c "$$VENV_CHECK" stamp > $(STAMP).tmp && mv $(STAMP).tmp $(STAMP) || exit 1; \
 	echo "make: .venv ready ($$($(BIN)/python -c 'import sys; print(sys.version.split()[0])'), $$(cd $(BIN) && pwd)/python)"
 
 run: venv
