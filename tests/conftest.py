@@ -14,7 +14,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # per-year work in-process unless a test asks for Dask (the default path is tested by the
-# end-to-end build and tests/test_parallel.py)
+# end-to-end build and tests/test_operations.py)
 os.environ.setdefault("GVC_WORKERS", "0")
 
 

@@ -1,0 +1,146 @@
+"""Freshness: a new year picked up, idempotent and reproducible refreshes, the writer lock,
+freshness judged against what the published warehouse was built from (A/B/A), missing
+sources refused. `gvc refresh` on the tiny fixture of conftest.py."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from analysis.lock import WriterLocked, writer_lock
+from analysis.sample import write_sample
+from tests.refresh.helpers import (
+    BIN,
+    log_rows,
+    mart_fingerprints,
+    paths_of,
+    refresh,
+)
+
+
+def test_new_year_is_added_and_second_run_does_nothing(published):
+    root, env = published
+    with duckdb.connect(str(root / "wh" / "gvc.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from mart_icc_ics").fetchone()[0] == 28
+    write_sample(root / "raw", size="tiny", years=[2010])
+    added = refresh(env)
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert "changed sources adb_mrio, nbs" in added.stdout  # the KOF file is byte-identical
+    with duckdb.connect(str(root / "wh" / "gvc.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*), max(year) from mart_icc_ics").fetchone() == (42, 2010)
+    with duckdb.connect(str(root / "wh" / "history.duckdb"), read_only=True) as con:
+        runs = con.execute("select count(distinct run_id) from estimates_history").fetchone()[0]
+        assert runs == 2
+    again = refresh(env)
+    assert again.returncode == 0 and "nothing new" in again.stdout
+    assert [r[0] for r in log_rows(root)] == ["published", "published", "nothing new"]
+    assert log_rows(root)[1][1] == "adb_mrio,nbs"
+
+
+def test_identical_refreshes_give_identical_marts(fresh, refreshed):
+    root, env = fresh  # the same raw files refreshed again, from nothing
+    result = refresh(env)
+    assert result.returncode == 0, result.stderr
+    assert mart_fingerprints(root / "wh" / "gvc.duckdb") == mart_fingerprints(
+        refreshed / "wh" / "gvc.duckdb"
+    )
+
+
+def test_lock_stops_a_second_writer(fresh, repo_root):
+    root, env = fresh
+    with writer_lock(paths_of(root, repo_root)):
+        blocked = refresh(env)
+        assert blocked.returncode == 2
+        assert "another ingest, build or refresh is running (pid" in blocked.stderr
+        for command in (["build", "--quiet"], ["ingest"]):  # the other writers
+            other = subprocess.run(
+                [str(BIN / "gvc"), *command], env=env, capture_output=True, text=True
+            )
+            assert other.returncode == 2, command
+            assert "another ingest, build or refresh is running" in other.stderr
+    # the library functions take the lock themselves (no CLI involved)
+    from analysis.publish import build_warehouse
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(root), str(repo_root)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    try:
+        with pytest.raises(WriterLocked):
+            build_warehouse(paths_of(root, repo_root), echo=False)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+LOCK_HOLDER = """
+import sys, time
+from pathlib import Path
+from analysis.lock import writer_lock
+from tests.refresh.helpers import paths_of
+with writer_lock(paths_of(Path(sys.argv[1]), Path(sys.argv[2]))):
+    print("locked", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_refresh_compares_with_what_was_published_a_b_a(published):
+    """Refresh on raw files A, build on edited files B, put A back, refresh: A is published
+    again (the build recorded B inside the warehouse it published)."""
+    root, env = published
+    a = mart_fingerprints(root / "wh" / "gvc.duckdb")
+    nbs = root / "raw" / "nbs" / "nbs_industry_2009.csv"
+    original = nbs.read_bytes()
+    rows = list(csv.reader(original.decode().splitlines()))
+    food = next(r for r in rows if r[:1] == ["14"])  # an industry of ADB sector c3
+    food[2] = f"{float(food[2]) * 1.001:.2f}"  # within the printed Total's tolerance
+    with nbs.open("w", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    built = subprocess.run(
+        [str(BIN / "gvc"), "build", "--quiet"], env=env, capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert mart_fingerprints(root / "wh" / "gvc.duckdb") != a  # B is published
+    nbs.write_bytes(original)  # A again
+    again = refresh(env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "published: changed sources nbs" in again.stdout
+    assert mart_fingerprints(root / "wh" / "gvc.duckdb") == a
+
+
+def test_build_records_what_it_used_so_refresh_does_nothing(fresh):
+    root, env = fresh
+    built = subprocess.run(
+        [str(BIN / "gvc"), "build", "--quiet"], env=env, capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    result = refresh(env)
+    assert result.returncode == 0 and result.stdout.startswith("nothing new"), result.stdout
+    with duckdb.connect(str(root / "wh" / "gvc.duckdb"), read_only=True) as con:
+        inputs = con.execute("select inputs from gvc_build").fetchone()[0]
+    assert "nbs_industry_2009.csv" in inputs and "KOFGI_2022_public.xlsx" in inputs
+
+
+@pytest.mark.parametrize("how", ["deleted", "emptied"])
+def test_missing_source_stops_refresh_naming_it(published, how):
+    root, env = published
+    before = mart_fingerprints(root / "wh" / "gvc.duckdb")
+    kof = root / "raw" / "kof"
+    for f in kof.iterdir():
+        f.unlink()
+    if how == "deleted":
+        kof.rmdir()
+    result = refresh(env)
+    assert result.returncode == 1
+    assert f"source 'kof': {kof}" in result.stderr and "--keep-landed kof" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert mart_fingerprints(root / "wh" / "gvc.duckdb") == before
+    assert log_rows(root)[-1][0] == "failed"
+    kept = refresh(env, "--keep-landed", "kof")  # asked explicitly: the landed KOF stays
+    assert kept.returncode == 0 and kept.stdout.startswith("nothing new"), kept.stdout
