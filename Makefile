@@ -33,8 +33,8 @@ define VENV_CHECK
 import hashlib, os, re, subprocess, sys
 
 MODE = sys.argv[1]
-GOAL = os.environ.get("GVC_MAKE_GOAL") or "run"
-ARG = os.environ.get("GVC_MAKE_PYTHON") or "python3"
+GOAL = os.environ.get("VENV_GOAL") or "run"
+ARG = os.environ.get("VENV_PYTHON") or "python3"
 STAMP = os.path.join(".venv", ".installed")
 VENV_PY = os.path.join(".venv", "bin", "python")
 INPUTS = ("pyproject.toml", "constraints.txt")
@@ -142,7 +142,10 @@ for line in open(STAMP):
     if sep and not line.startswith("#"):
         rec[key] = value.strip()
 cur = dict(line.split(": ", 1) for line in fingerprint())
-old = rec.get("python", "?").split(" ", 3)
+if "python" not in rec:
+    rebuild(".venv was installed by an earlier version of this Makefile (no interpreter"
+            " recorded): rebuilding it with %s" % SHOW)
+old = rec["python"].split(" ", 3)
 if rec.get("python") != cur["python"]:
     rebuild(".venv was built with Python %s (%s), but PYTHON=%s is %s: rebuilding it"
             % (old[0], old[-1], ARG, SHOW))
@@ -163,13 +166,13 @@ for path in INPUTS:
         rebuild("%s changed since .venv was installed: rebuilding it with %s" % (path, SHOW))
 endef
 export VENV_CHECK
-export GVC_MAKE_GOAL := $(GOAL)
-export GVC_MAKE_PYTHON := $(PYTHON)
+# (not GVC_* variables: gvc refuses unknown ones, and these must not reach the recipes)
+VENV_ENV := VENV_GOAL='$(GOAL)' VENV_PYTHON='$(PYTHON)'
 
 # Reuse .venv when the check passes; otherwise remove it and install from scratch. The stamp
 # is written last, so a failed or interrupted install is rebuilt on the next run.
 venv:
-	@$(PYTHON) -c "$$VENV_CHECK" check; rc=$$?; \
+	@$(VENV_ENV) $(PYTHON) -c "$$VENV_CHECK" check; rc=$$?; \
 	case $$rc in \
 	  0) exit 0 ;; \
 	  10) ;; \
