@@ -3,13 +3,13 @@
 dbt Python model, a thin wrapper around ``analysis.decompose``: one row per economy-sector of
 every current table (the most recent landed vintage of each edition and year,
 ``int_adb_mrio__tables``). Incremental by table: a build computes only the tables this model
-lacks (new or changed raw files, identified by ``file_sha256``) and first deletes the rows of
-tables that are no longer current. The per-table algebra runs on the Dask cluster named by
-``GVC_DASK_SCHEDULER`` (``gvc build`` starts one and passes it on), on a local cluster, or
-in-process with ``GVC_WORKERS=0`` (``analysis.parallel``).
+lacks (new, changed or renamed raw files: ``file_sha256`` and the vintage its name gives) and
+first deletes the rows of tables that are no longer current. The per-table algebra runs on
+the Dask cluster named by ``GVC_DASK_SCHEDULER`` (``gvc build`` starts one and passes it
+on), on a local cluster, or in-process with ``GVC_WORKERS=0`` (``analysis.parallel``).
 """
 
-from analysis.decompose import TableKey, decompose_tables
+from analysis.decompose import KEYS, TableKey, decompose_tables
 from analysis.parallel import runner
 
 
@@ -26,15 +26,21 @@ def model(dbt, session):
     }
     regions = dict(zip(seed["economy"], seed["region"], strict=True))
 
-    wanted = tables.project("edition, vintage, year, file_sha256").order("edition, year")
+    columns = ", ".join(KEYS)
+    current = tables.project(columns).order("edition, year").df()
+    wanted = [TableKey(e, v, int(y), sha) for e, v, y, sha in current.itertuples(index=False)]
+    done = set()
     if dbt.is_incremental:
-        current = ", ".join(f"'{sha}'" for (sha,) in tables.project("file_sha256").fetchall())
-        session.execute(f"delete from {dbt.this} where file_sha256 not in ({current or 'null'})")
-        have = session.execute(f"select distinct file_sha256 from {dbt.this}").fetchall()
-        done = {sha for (sha,) in have}
-    else:
-        done = set()
-    keys = [TableKey(*row) for row in wanted.fetchall() if row[3] not in done]
+        # a table is its file and what the file's name says (vintage): rows of tables no longer
+        # current, or whose file was renamed to another vintage, are deleted and recomputed
+        session.register("gvc_current_tables", current)
+        session.execute(
+            f"delete from {dbt.this} where ({columns}) not in "
+            f"(select ({columns}) from gvc_current_tables)"
+        )
+        have = session.execute(f"select distinct {columns} from {dbt.this}").fetchall()
+        done = {TableKey(*row) for row in have}
+    keys = [key for key in wanted if key not in done]
     with runner() as run:
         frame = decompose_tables(flows, output, keys, groups, regions, run)
     return frame

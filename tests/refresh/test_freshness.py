@@ -144,3 +144,31 @@ def test_missing_source_stops_refresh_naming_it(published, how):
     assert log_rows(root)[-1][0] == "failed"
     kept = refresh(env, "--keep-landed", "kof")  # asked explicitly: the landed KOF stays
     assert kept.returncode == 0 and kept.stdout.startswith("nothing new"), kept.stdout
+
+
+def test_renamed_file_republishes_under_its_new_vintage(published):
+    """The same bytes under another name (an undated download renamed with its release, as
+    the ingest notes suggest): every staged and published row takes the new name's vintage,
+    without duplicates."""
+    root, env = published
+    adb = root / "raw" / "adb_mrio"
+    (adb / "ADB-MRIO-2009_synthetic.xlsx").rename(adb / "ADB-MRIO-2009_June2023.xlsx")
+    result = refresh(env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "changed sources adb_mrio" in result.stdout
+    warehouse = root / "wh" / "gvc.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for table in ("stg_adb_mrio__flows", "int_gvc__decomposition", "fct_gvc_participation"):
+            vintages = con.execute(
+                f"select distinct vintage from {table} where year = 2009"
+            ).fetchall()
+            assert vintages == [("2023-06",)], table
+        flows = con.execute(
+            "select count(*), count(distinct (from_pos, to_pos, to_use)) "
+            "from stg_adb_mrio__flows where year = 2009"
+        ).fetchone()
+        assert flows[0] == flows[1]
+        names = con.execute(
+            "select distinct source_file from stg_adb_mrio__flows where year = 2009"
+        ).fetchall()
+    assert names == [("ADB-MRIO-2009_June2023.xlsx",)]

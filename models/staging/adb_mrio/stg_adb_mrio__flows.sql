@@ -1,6 +1,6 @@
--- Incremental by raw file: a build reads only the landed files this table lacks (new or
--- changed raw files, identified by their SHA-256); rows of files no longer landed are
--- deleted first.
+-- Incremental by raw file: a build reads only the landed files this table lacks (new, changed
+-- or renamed raw files, identified by SHA-256 and name); rows of files no longer landed under
+-- that name are deleted first.
 {{
     config(
         materialized='incremental',
@@ -9,7 +9,9 @@
         pre_hook="
             {% if is_incremental() %}
             delete from {{ this }}
-            where file_sha256 not in (select file_sha256 from {{ source('adb_mrio', 'files') }})
+            where {{ landed_file_key() }} not in (
+                select {{ landed_file_key() }} from {{ source('adb_mrio', 'files') }}
+            )
             {% endif %}"
     )
 }}
