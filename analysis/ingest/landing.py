@@ -25,7 +25,13 @@ from analysis.ingest.errors import IngestError
 from analysis.ingest.hashing import sha256_file
 from analysis.ingest.schemas import write_parquet
 from analysis.ingest.sources import SOURCES, MissingSource, ignored_note, raw_files
-from analysis.ingest.store import LandedFile, LandingStore, Manifest, parquet_name
+from analysis.ingest.store import (
+    LandedFile,
+    LandingStore,
+    Manifest,
+    parquet_name,
+    reader_fingerprint,
+)
 from analysis.lock import writer_lock
 from analysis.parallel import Runner, runner
 from analysis.progress import step
@@ -189,6 +195,14 @@ def ingest_all(
     store = LandingStore(landing_dir)
     previous = store.manifest()
     report = IngestReport(raw_dir, landing_dir)
+    reader = reader_fingerprint()
+    reuse = previous
+    if previous is not None and previous.reader != reader:
+        requested, reuse = list(SOURCES), None
+        report.notes.append(
+            "the landing was written by another version of the readers: every raw file of "
+            "every source is read again"
+        )
     plan: dict[str, list[Path]] = {}
     landed: dict[str, dict[str, LandedFile]] = {}
     missing: list[MissingSource] = []
@@ -204,16 +218,18 @@ def ingest_all(
                 continue
             landed[source] = _keep(source, previous, err)
             report.notes.append(f"{source}: {err.folder} {err.reason}; kept the landed files")
+            if reuse is None:  # kept as the old readers wrote them: read again next time
+                reader = ""
     _refuse_missing(raw_dir, missing, requested)
     try:
         tmp = store.begin()
     except OSError as exc:
         raise CannotRun(describe_os_error(exc, "creating the landing")) from None
     try:
-        _land(plan, landed, previous, store, tmp, report, run or Runner(), progress)
+        _land(plan, landed, reuse, store, tmp, report, run or Runner(), progress)
         for source, files in landed.items():
             report.notes += CHECKS[source]({n: f.meta for n, f in files.items()})
-        report.version = store.commit(tmp, Manifest(sources=landed))
+        report.version = store.commit(tmp, Manifest(sources=landed, reader=reader))
     except OSError as exc:
         raise CannotRun(describe_os_error(exc, "writing the landing")) from None
     finally:

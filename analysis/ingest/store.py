@@ -5,7 +5,7 @@ Layout of ``GVC_LANDING`` (default ``warehouse/landing``)::
     current -> v-20261126T023001-9f2c1a0b      symbolic link: the landing in use
     v-20261126T023001-9f2c1a0b/
         manifest.json                          raw files landed (name, SHA-256, tables, what
-                                               each file is) and when
+                                               each file is), when, and by which readers
         adb_mrio/flows/<raw file name>.parquet ...
 
 An ingest writes a complete new version in a temporary folder (unchanged raw files are
@@ -17,6 +17,7 @@ previous landing or the new one for every source, never a mix. Leftovers of a ki
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -50,11 +51,14 @@ class Manifest:
     version: str = ""
     created: str = ""
     sources: dict[str, dict[str, LandedFile]] = field(default_factory=dict)
+    #: fingerprint of the readers that wrote the landed files (``reader_fingerprint``)
+    reader: str = ""
 
     def to_json(self) -> str:
         return json.dumps(
             {
                 "format": FORMAT,
+                "reader": self.reader,
                 "version": self.version,
                 "created": self.created,
                 "sources": {
@@ -76,11 +80,24 @@ class Manifest:
                 source: {name: LandedFile(**f) for name, f in files.items()}
                 for source, files in data.get("sources", {}).items()
             },
+            data.get("reader", ""),
         )
 
     def hashes(self) -> dict[str, dict[str, str]]:
         """{source: {raw file name: sha256}}."""
         return {s: {n: f.sha256 for n, f in files.items()} for s, files in self.sources.items()}
+
+
+def reader_fingerprint() -> str:
+    """SHA-256 (20 hex digits) over the source of the readers and schemas (this package and
+    ``analysis/reference.py``): landed files written by other readers are read again, so a
+    reader fix reaches every file and the landed tables always share one schema."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in [*sorted(here.glob("*.py")), here.parent / "reference.py"]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
 
 
 def parquet_name(raw_name: str) -> str:

@@ -105,6 +105,28 @@ def test_unchanged_files_are_not_read_again(raw_set, tmp_path, monkeypatch):
     assert leftovers(out) == []
 
 
+def test_files_landed_by_other_readers_are_read_again(raw_set, tmp_path, monkeypatch):
+    """After an upgrade of the readers (or a landing without a reader fingerprint), every
+    file of every source is read again, even when only one source is asked for."""
+    out = tmp_path / "landing"
+    ingest_all(raw_set, out)
+    manifest = json.loads((out / "current" / "manifest.json").read_text())
+    assert manifest["reader"] == landing.reader_fingerprint()
+    again = ingest_all(raw_set, out)
+    assert again.files and all(f.reused for f in again.files)
+    monkeypatch.setattr(landing, "reader_fingerprint", lambda: "another-reader")
+    report = ingest_all(raw_set, out, sources=["kof"])
+    assert report.files and not any(f.reused for f in report.files)
+    assert {f.source for f in report.files} == set(SOURCES)
+    assert "read again" in " ".join(report.notes)
+    manifest = json.loads((out / "current" / "manifest.json").read_text())
+    assert manifest["reader"] == "another-reader"
+    assert all(f.reused for f in ingest_all(raw_set, out).files)  # same readers: reused
+    del manifest["reader"]  # a landing written before readers were fingerprinted
+    (out / "current" / "manifest.json").write_text(json.dumps(manifest))
+    assert not any(f.reused for f in ingest_all(raw_set, out).files)
+
+
 @pytest.mark.parametrize("problem", ["missing", "empty", "loop", "file"])
 def test_missing_source_is_an_error_naming_source_and_folder(raw_set, tmp_path, problem):
     out = tmp_path / "landing"
