@@ -203,23 +203,9 @@ def ingest_all(
             "the landing was written by another version of the readers: every raw file of "
             "every source is read again"
         )
-    plan: dict[str, list[Path]] = {}
-    landed: dict[str, dict[str, LandedFile]] = {}
-    missing: list[MissingSource] = []
-    for source in SOURCES:
-        if source not in requested:
-            landed[source] = (previous.sources if previous else {}).get(source, {})
-            continue
-        try:
-            plan[source] = _plan(raw_dir, source, report)
-        except MissingSource as err:
-            if source not in keep_landed:
-                missing.append(err)
-                continue
-            landed[source] = _keep(source, previous, err)
-            report.notes.append(f"{source}: {err.folder} {err.reason}; kept the landed files")
-            if reuse is None:  # kept as the old readers wrote them: read again next time
-                reader = ""
+    plan, landed, missing = _plan_sources(raw_dir, requested, keep_landed, previous, report)
+    if reuse is None and any(source not in plan for source in landed):
+        reader = ""  # files kept as other readers wrote them: read them again next time
     _refuse_missing(raw_dir, missing, requested)
     try:
         tmp = store.begin()
@@ -237,6 +223,28 @@ def ingest_all(
             store.clean()
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _plan_sources(raw_dir, requested, keep_landed, previous, report):
+    """(raw files to land per requested source, landed files kept per other source, missing
+    sources): sources not requested keep their landed files; a requested source whose folder
+    is missing or empty keeps them only if named in ``keep_landed``."""
+    plan: dict[str, list[Path]] = {}
+    landed: dict[str, dict[str, LandedFile]] = {}
+    missing: list[MissingSource] = []
+    for source in SOURCES:
+        if source not in requested:
+            landed[source] = (previous.sources if previous else {}).get(source, {})
+            continue
+        try:
+            plan[source] = _plan(raw_dir, source, report)
+        except MissingSource as err:
+            if source not in keep_landed:
+                missing.append(err)
+                continue
+            landed[source] = _keep(source, previous, err)
+            report.notes.append(f"{source}: {err.folder} {err.reason}; kept the landed files")
+    return plan, landed, missing
 
 
 def _land(plan, landed, previous, store, tmp, report, run: Runner, progress: bool) -> None:
