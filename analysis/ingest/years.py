@@ -1,10 +1,11 @@
 """The data year a title (or sheet name) states, checked against the year in the file name.
 
 A title may name more than one year ("... 2007 (released July 2008)", "Yearbook 2009: ...
-(2008)"). A year right after a publication word (``Yearbook``, ``released``, ``published``,
-``edition``, ``vintage``, ``revised``, ``updated``, a month name) is a publication date, not
-a data year. The rule (docs/raw-layouts.md): the title must name a data year, and the first
-data year it names must be the year of the file name.
+(2008)"). A year right after a publication word (``Yearbook``, also with its subject as in
+``Yearbook on Science and Technology``, ``released``, ``published``, ``edition``,
+``vintage``, ``revised``, ``updated``, a month name) is a publication date, not a data year.
+The rule (docs/raw-layouts.md): the title must name a data year, and the first data year it
+names must be the year of the file name.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import re
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _PUBLICATION = re.compile(
-    r"\b(?:yearbook|released?|published|publication|edition|vintage|revised|updated?|"
+    r"\b(?:yearbook(?:\s+(?:on|of)\s+[a-z&,\s-]+?)?|"
+    r"released?|published|publication|edition|vintage|revised|updated?|"
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?[\s,:]*$",
     re.IGNORECASE,

@@ -397,6 +397,14 @@ def test_title_with_a_yearbook_or_release_year(tmp_path):
         "2011 is named only as a publication date",
     )
 
+    def science(rows):  # the S&T yearbook's English title names its subject after "Yearbook"
+        rows[0] = [
+            "China Statistical Yearbook on Science and Technology 2011: R&D by Industry (2010)"
+        ]
+
+    frame = read_nbs(write_nbs(tmp_path / "s", "industry", 2010, edit=science))["industry_stats"]
+    assert set(frame.year) == {2010}
+
     def released(rows):
         rows[0] = ["Main Indicators by Industry 2010 (released July 2011)"]
 
