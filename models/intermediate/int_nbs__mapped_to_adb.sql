@@ -1,6 +1,7 @@
 -- NBS industry statistics aggregated from 2-digit NBS codes to ADB sectors c3..c16.
 -- Levels are summed first (ratios and logs are formed in the mart); a sector-year-indicator
--- with any missing contributing code is null rather than silently understated.
+-- with any contributing code missing (printed as not available, or not printed at all: the
+-- concordance says which codes a sector needs) is null rather than silently understated.
 with
 
 stats as (
@@ -15,23 +16,46 @@ concordance as (
 
 ),
 
+expected as (
+
+    -- every code the concordance maps, for each table-year-indicator the yearbooks print
+    select
+        reported.year,
+        reported.classification,
+        reported.indicator,
+        concordance.industry_code,
+        concordance.adb_sector
+    from (
+        select distinct
+            year,
+            classification,
+            indicator
+        from stats
+    ) as reported
+    inner join concordance
+        on reported.classification = concordance.classification
+
+),
+
 mapped as (
 
     select
-        stats.year,
-        concordance.adb_sector as sector,
-        stats.classification,
-        stats.indicator,
+        expected.year,
+        expected.adb_sector as sector,
+        expected.classification,
+        expected.indicator,
         count(*) as n_codes,
         count(stats.value) as n_reported,
         sum(stats.value) as value_sum
 
-    from stats
-    inner join concordance
+    from expected
+    left join stats
         on
-            stats.classification = concordance.classification
-            and stats.industry_code = concordance.industry_code
-    group by stats.year, concordance.adb_sector, stats.classification, stats.indicator
+            expected.year = stats.year
+            and expected.classification = stats.classification
+            and expected.indicator = stats.indicator
+            and expected.industry_code = stats.industry_code
+    group by expected.year, expected.adb_sector, expected.classification, expected.indicator
 
 ),
 

@@ -1,0 +1,42 @@
+{% test reports_every_mapped_code(model, concordance) %}
+-- codes the concordance maps to an ADB sector that a yearbook table does not print: one row
+-- per (year, classification, indicator, missing code); the sector-year level of that
+-- indicator is left null downstream rather than understated
+with
+
+reported as (
+
+    select distinct
+        year,
+        classification,
+        indicator
+    from {{ model }}
+
+),
+
+expected as (
+
+    select
+        reported.year,
+        reported.classification,
+        reported.indicator,
+        concordance.industry_code,
+        concordance.adb_sector
+    from reported
+    inner join {{ concordance }} as concordance
+        on reported.classification = concordance.classification
+
+)
+
+select expected.*
+from expected
+where not exists (
+    select 1
+    from {{ model }} as stats
+    where
+        stats.year = expected.year
+        and stats.indicator = expected.indicator
+        and stats.classification = expected.classification
+        and stats.industry_code = expected.industry_code
+)
+{% endtest %}
