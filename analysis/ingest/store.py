@@ -119,12 +119,17 @@ class LandingStore:
         """The current version folder, or None before the first ingest.
 
         ``current`` is a symbolic link; a real folder in its place (a landing copied with
-        ``cp -r``) is used as it is and replaced by the link at the next ingest.
+        ``cp -r``) is used as it is and replaced by the link at the next ingest. That
+        replacement moves the folder aside (``.old-*``) and then puts the link in place: if a
+        kill falls between the two, the folder moved aside is still the current landing.
         """
         if self.pointer.is_symlink():
             target = self.root / os.readlink(self.pointer)
-        else:
+        elif self.pointer.exists():
             target = self.pointer
+        else:
+            aside = [p for p in self.root.glob(".old-*") if (p / MANIFEST).is_file()]
+            target = max(aside, key=lambda p: p.stat().st_mtime) if aside else self.pointer
         return target if (target / MANIFEST).is_file() else None
 
     def manifest(self) -> Manifest | None:
@@ -175,6 +180,8 @@ class LandingStore:
             stale = entry.name.startswith((".tmp-", ".link-", ".old-")) or (
                 entry.name.startswith("v-") and entry.resolve() != (current or entry).resolve()
             )
+            if current is not None and entry.resolve() == current.resolve():
+                stale = False  # a copied landing moved aside by a commit that was killed
             if current is not None and entry.name in LEGACY and entry.is_dir():
                 stale = True
             if stale and entry != self.pointer:

@@ -390,3 +390,26 @@ def test_dask_workers_land_the_same_files(raw_set, tmp_path):
     with runner(ClusterSpec(workers=2)) as run:
         ingest_all(raw_set, tmp_path / "dask", run=run)
     assert snapshot(tmp_path / "here") == snapshot(tmp_path / "dask")
+
+
+def test_copied_landing_survives_a_kill_while_it_is_replaced(raw_set, tmp_path):
+    """A landing copied with `cp -r` has a real `current` folder; the next commit moves it
+    aside and then links `current`. Killed in between, the folder moved aside is still the
+    landing: readable, not cleaned away, and the next ingest reuses its files."""
+    import shutil as sh
+
+    out = tmp_path / "landing"
+    ingest_all(raw_set, out)
+    version = (out / "current").resolve()
+    (out / "current").unlink()
+    sh.copytree(version, out / "current")  # as `cp -r` of a landing leaves it
+    sh.rmtree(version)
+    (out / "current").rename(out / ".old-1234abcd")  # the commit's first step, then a kill
+    store = LandingStore(out)
+    assert store.current() == out / ".old-1234abcd"
+    assert store.manifest() is not None
+    store.clean()
+    assert (out / ".old-1234abcd").is_dir()
+    report = ingest_all(raw_set, out)
+    assert report.files and all(f.reused for f in report.files)
+    assert (out / "current").is_symlink() and not list(out.glob(".old-*"))
