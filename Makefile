@@ -162,7 +162,7 @@ if rec.get("project") != cur["project"]:
     rebuild(".venv was installed for %s, not this checkout (%s): rebuilding it"
             % (rec.get("project"), cur["project"]))
 for path in INPUTS:
-    if rec.get(path) != cur[path] or os.path.getmtime(path) > os.path.getmtime(STAMP):
+    if rec.get(path) != cur[path]:
         rebuild("%s changed since .venv was installed: rebuilding it with %s" % (path, SHOW))
 endef
 export VENV_CHECK

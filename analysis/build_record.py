@@ -115,3 +115,39 @@ def read_record(database: Path) -> BuildRecord | None:
     return BuildRecord(
         json.loads(inputs), version, project, json.loads(settings), built_at, seconds
     )
+
+
+#: Beside the published file while its estimates and scenarios are still to be redone.
+PENDING_MARK = ".refresh_pending"
+
+
+def pending_mark(warehouse: Path) -> Path:
+    """The mark of a publication whose estimates and scenarios are still to be redone."""
+    return Path(warehouse).parent / PENDING_MARK
+
+
+def _mark_text(record: BuildRecord) -> str:
+    return f"{record.built_at} {record.landing_version} {record.project}\n"
+
+
+def mark_pending(warehouse: Path, record: BuildRecord) -> None:
+    """Write the mark naming ``record`` (just before ``record``'s publication)."""
+    pending_mark(warehouse).write_text(_mark_text(record), encoding="utf-8")
+
+
+def clear_pending(warehouse: Path, record: BuildRecord | None = None) -> None:
+    """Remove the mark once the estimates are redone.
+
+    With ``record`` (read before the estimates read the warehouse) the mark is removed only
+    when it names that publication, or none (a mark written by an earlier version): a build
+    that published meanwhile keeps its mark, so the next refresh estimates its data.
+    """
+    mark = pending_mark(warehouse)
+    if record is not None:
+        try:
+            text = mark.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return
+        if text.strip() and text != _mark_text(record):
+            return
+    mark.unlink(missing_ok=True)

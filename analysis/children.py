@@ -5,7 +5,8 @@ small launcher that sets the Linux parent-death signal to SIGKILL and then execs
 program, so that the child is killed when ``gvc`` dies even by SIGKILL; when ``gvc``
 stops normally, on an exception, Ctrl-C or SIGTERM, it stops the child's whole group
 (SIGTERM, then SIGKILL after a grace period). ``install_signal_handlers`` turns SIGTERM and
-SIGHUP into the same orderly exit as Ctrl-C.
+SIGHUP into the same orderly exit as Ctrl-C, except those the process was started to
+ignore (``nohup`` ignores SIGHUP).
 """
 
 from __future__ import annotations
@@ -63,9 +64,11 @@ def _raise_terminated(signum, _frame) -> None:
 
 
 def install_signal_handlers() -> None:
-    """SIGTERM and SIGHUP unwind the stack like Ctrl-C does, so children are stopped."""
+    """SIGTERM and SIGHUP unwind the stack like Ctrl-C does, so children are stopped; a
+    signal ignored when the process started (``nohup``: SIGHUP) stays ignored."""
     for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _raise_terminated)
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, _raise_terminated)
 
 
 if __name__ == "__main__":

@@ -207,11 +207,13 @@ def build(no_ingest, force, quiet, panel_edition, keep_landed, scheduler, worker
     """Ingest, `dbt build` into a candidate file, check, publish atomically.
 
     The candidate becomes warehouse/gvc.duckdb only when every model and blocking check
-    passed; on failure the report names the failing model or rule with a few offending rows
-    and the published warehouse is left as it was. With the same raw files, project and
-    settings as the published warehouse nothing is rebuilt (--force rebuilds). Only new or
-    changed tables are computed again. Ingest, build and refresh share one lock
-    (warehouse/.refresh.lock): one writer at a time.
+    passed; on failure the message names the failing model or rule with a few offending rows,
+    the candidate's report goes to reports/quality/candidate/ and the published warehouse
+    (and reports/quality/) is left as it was. A publication leaves its estimates pending
+    (warehouse/.refresh_pending) until `gvc estimate` or the next `gvc refresh`. With the
+    same raw files, project and settings as the published warehouse nothing is rebuilt
+    (--force rebuilds). Only new or changed tables are computed again. Ingest, build and
+    refresh share one lock (warehouse/.refresh.lock): one writer at a time.
     """
     from analysis.publish import build_warehouse
 
@@ -245,11 +247,13 @@ def refresh(bootstrap_reps, no_scenarios, verbose, panel_edition, keep_landed, s
     """Rebuild and publish what new or changed raw files affect; log the run.
 
     Hashes every raw file and compares them with what the published warehouse was built
-    from (its gvc_build record); with nothing new it does nothing and says so. Otherwise
-    it builds (incremental ingest and models, quality gate, atomic publication),
-    re-estimates Tables 1-4, reruns the declared scenarios and records the run in
-    refresh_log (warehouse/history.duckdb). A missing or empty raw folder stops it (see
-    --keep-landed). Schedule it with cron or a systemd timer (README, "Scheduled refresh").
+    from (its gvc_build record); with nothing new it does nothing and says so (unless the
+    published warehouse still waits for its estimates: then it re-estimates, "resumed").
+    Otherwise it builds (incremental ingest and models, quality gate, atomic publication;
+    the published panel edition unless --panel-edition), re-estimates Tables 1-4, reruns the
+    declared scenarios and records the run in refresh_log (warehouse/history.duckdb). A
+    missing or empty raw folder stops it (see --keep-landed). Schedule it with cron or a
+    systemd timer (README, "Scheduled refresh").
     """
     from analysis.refresh import refresh as run_refresh
 
@@ -277,7 +281,10 @@ def _print_refresh(result) -> None:
         click.echo(f"nothing new: no new or changed raw files ({result.seconds:.1f}s)")
         return
     if result.status.startswith("resumed"):
-        click.echo("resumed: the last refresh published but stopped before its estimates")
+        click.echo(
+            "resumed: the published warehouse was not estimated yet (published by `gvc build`, "
+            "or by a refresh stopped before its estimates)"
+        )
     elif result.published:
         why = f"changed sources {', '.join(result.changed)}" if result.changed else result.reason
         click.secho(
@@ -312,9 +319,9 @@ class ChecksFailed(BadInput):
 def check() -> None:
     """Run every quality rule on the published warehouse and write the quality report.
 
-    The dbt tests run on a private copy of warehouse/gvc.duckdb and the expectation suites
-    on the file itself (read-only). Prints one line per table (rules, passed, failed,
-    warnings) and the failures with their table, rule and offending rows, writes
+    The dbt tests and the expectation suites run on a private copy of warehouse/gvc.duckdb
+    (the published file is never opened for writing). Prints one line per table (rules,
+    passed, failed, warnings) and the failures with their table, rule and offending rows, writes
     reports/quality/index.html (a self-contained page) and validation_results.json, and
     exits 1 when a blocking rule fails. Warnings never fail.
     """
@@ -356,11 +363,14 @@ def estimate(cov: str, bootstrap_reps: int, exposure: str, seed: int) -> None:
     national, time-only Anti_global is absorbed by year effects and reported as such, never
     dropped silently), writes reports/tables/table1-4 as .md/.tex/.html/.csv and
     reports/figures/*.png, and appends the run to estimates_history in
-    warehouse/history.duckdb.
+    warehouse/history.duckdb. Clears the pending mark that `gvc build` leaves
+    (warehouse/.refresh_pending), so the next `gvc refresh` does not estimate again.
     """
+    from analysis.build_record import clear_pending, read_record
     from analysis.panel.run import estimate_all
 
     paths = _paths()
+    record = read_record(paths.warehouse)  # before the mart is read (see clear_pending)
     run = estimate_all(
         paths.warehouse,
         paths.reports,
@@ -371,6 +381,7 @@ def estimate(cov: str, bootstrap_reps: int, exposure: str, seed: int) -> None:
         seed=seed,
         progress=True,
     )
+    clear_pending(paths.warehouse, record)
     click.secho("Identification diagnosis:", bold=True)
     for line in run.diagnosis or ["every regressor is identified"]:
         click.echo(f"  - {line}")
@@ -535,6 +546,19 @@ def parse_years(spec: str) -> list[int]:
     return sorted(set(years))
 
 
+def _stopped(what: str, exc: BaseException) -> str:
+    """What an interrupted command leaves: by default nothing published by this run, or
+    what the notes added on the way say (a refresh that published, then was stopped)."""
+    notes: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:  # click raises Abort from Ctrl-C
+        seen.add(id(current))
+        notes += getattr(current, "__notes__", [])
+        current = current.__cause__ or current.__context__
+    return f"{what}; {'; '.join(notes) or 'nothing was published by this run'}"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run a command, map every error to its exit code."""
     from analysis.children import Terminated, install_signal_handlers
@@ -548,11 +572,11 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         code = EXIT_BAD_INPUT
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        click.secho("interrupted; nothing was published by this run", fg="red", err=True)
+    except (KeyboardInterrupt, click.exceptions.Abort) as exc:
+        click.secho(_stopped("interrupted", exc), fg="red", err=True)
         code = 130
     except Terminated as exc:
-        click.secho("stopped by a signal; nothing was published by this run", err=True)
+        click.secho(_stopped("stopped by a signal", exc), err=True)
         code = exc.code
     except GvcError as exc:
         click.secho(str(exc), fg="red", err=True)

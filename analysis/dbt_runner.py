@@ -3,9 +3,12 @@
 dbt runs in its own process so that its DuckDB connection is closed (and the database file
 checkpointed) when it exits, before the candidate file is renamed onto the published one.
 The child runs in its own process group with a parent-death signal, so it ends when ``gvc``
-ends however ``gvc`` ends (Ctrl-C, SIGTERM, SIGKILL); every run has its own target and log
-folders. Results come from ``run_results.json`` and ``manifest.json``; for every test that
-did not pass, a few offending rows are fetched by re-running its compiled SQL.
+ends however ``gvc`` ends (Ctrl-C, SIGTERM, SIGKILL). The builds of one warehouse share
+target and log folders (so that dbt reparses only what changed); other runs get private ones.
+Results come from ``run_results.json`` and ``manifest.json``, which dbt writes only when it
+runs nodes: those of an earlier run are deleted first, so a run that stops at parsing or at
+the profile reports no stale results. For every test that did not pass, a few offending rows
+are fetched by re-running its compiled SQL.
 """
 
 from __future__ import annotations
@@ -30,6 +33,19 @@ from analysis.config import Paths
 from analysis.errors import CannotRun
 
 MAX_OFFENDING_ROWS = 5
+#: Parts of node messages that mean the machine, not the data, stopped a node: full disk,
+#: memory, a lost Dask worker or scheduler (``analysis.parallel``), DuckDB's I/O errors.
+ENVIRONMENT_ERRORS = (
+    "IO Error",
+    "Out of Memory",
+    "No space left",
+    "disk full",
+    "KilledWorker",
+    "a Dask worker died",
+    "cannot reach the Dask scheduler",
+)
+#: What dbt writes into its target folder when it runs nodes.
+RESULT_FILES = ("run_results.json", "manifest.json")
 
 
 @dataclass
@@ -76,12 +92,19 @@ class DbtResult:
         return [n for n in self.nodes if n.failed]
 
     @property
-    def node_ids(self) -> list[str]:
-        return [n.unique_id for n in self.nodes]
-
-    @property
     def success(self) -> bool:
         return self.returncode == 0 and not self.failures
+
+    @property
+    def environment_failures(self) -> list[NodeResult]:
+        """Nodes stopped by the machine (disk, memory, Dask), not by the data."""
+        return [n for n in self.failures if any(e in n.message for e in ENVIRONMENT_ERRORS)]
+
+    @property
+    def could_not_run(self) -> bool:
+        """dbt stopped before running any node (parse or profile error), or a node was
+        stopped by the machine: the command could not run (exit 2), no rule failed."""
+        return (not self.success and not self.failures) or bool(self.environment_failures)
 
     def describe(self) -> str:
         if self.success:
@@ -137,6 +160,8 @@ def run_dbt(
     private = work is None
     work = Path(tempfile.mkdtemp(prefix=".dbt-", dir=database.parent)) if private else work
     target = work / "target"
+    for name in RESULT_FILES:  # an earlier run's: dbt does not overwrite them on every error
+        (target / name).unlink(missing_ok=True)
     command = [*args, "--project-dir", str(paths.home), "--profiles-dir", str(paths.home)]
     command += ["--target-path", str(target), "--log-path", str(work / "logs")]
     if variables:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 
-EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_CANNOT_RUN = 2
 

@@ -8,12 +8,14 @@ input-output algebra of each table, scenarios) goes through a :class:`Runner`:
   started with Dask's own commands (``dask scheduler``, ``dask worker tcp://host:port``);
 - ``GVC_WORKERS=0`` (or ``--workers 0``): in this process, no Dask at all.
 
-Inputs are produced lazily and at most two tasks per worker are in flight, so the memory
-of the submitting process does not grow with the number of years. Results come back in
-the order of the inputs. ``gvc build`` starts one cluster and hands its address to the dbt
-child process (``GVC_DASK_SCHEDULER``), so ingest and the dbt Python model share it.
-Worker processes of a local cluster end with the process that started them (Dask's nanny
-watches its parent), however that process ends.
+Inputs are produced lazily, each goes straight to a worker (``scatter``, not through the
+scheduler) and at most two tasks per worker are in flight; the submitting process keeps
+only their futures, so its memory does not grow with the number of years or the size of
+the inputs. Results come back in the order of the inputs. A worker that dies (killed for
+memory, or by a signal) stops the work with CannotRun. ``gvc build`` starts one cluster
+and hands its address to the dbt child process (``GVC_DASK_SCHEDULER``), so ingest and the
+dbt Python model share it. Worker processes of a local cluster end with the process that
+started them (Dask's nanny watches its parent), however that process ends.
 """
 
 from __future__ import annotations
@@ -52,13 +54,6 @@ class ClusterSpec:
         if self.workers is not None:
             out[WORKERS_ENV] = str(self.workers)
         return out
-
-    def describe(self) -> str:
-        if self.scheduler:
-            return f"Dask cluster at {self.scheduler}"
-        if self.workers == 0:
-            return "in-process (no Dask)"
-        return f"local Dask cluster, {self.local_workers()} worker processes"
 
     def local_workers(self) -> int:
         return self.workers if self.workers else max(1, os.cpu_count() or 1)
@@ -111,25 +106,51 @@ class DaskRunner(Runner):
         self.parallelism = max(1, sum(w.get("nthreads", 1) for w in info["workers"].values()))
 
     def map(self, fn, items, on_result=None) -> list[Any]:
-        window: deque = deque()
+        """As :meth:`Runner.map`; CannotRun when a worker dies (after Dask's retries)."""
+        from distributed import KilledWorker
+        from distributed.client import FutureCancelledError
+
+        try:
+            return self._map(fn, items, on_result)
+        except (KilledWorker, FutureCancelledError) as exc:
+            name = getattr(fn, "__name__", "a task")
+            raise CannotRun(
+                f"a Dask worker died while running {name} ({type(exc).__name__}: {exc}); "
+                "workers die when they run out of memory or are killed: run again with "
+                f"fewer workers (--workers N or {WORKERS_ENV}) or in-process (--workers 0)"
+            ) from None
+
+    def _map(self, fn, items, on_result) -> list[Any]:
+        window: deque = deque()  # (item when on_result needs it, task future, data future)
         results: list[Any] = []
         iterator = iter(items)
         exhausted = False
-        while window or not exhausted:
-            while not exhausted and len(window) < 2 * self.parallelism:
-                try:
-                    item = next(iterator)
-                except StopIteration:
-                    exhausted = True
-                    break
-                window.append((item, self.client.submit(fn, item, pure=False)))
-            if window:
-                item, future = window.popleft()
-                results.append(future.result())
-                future.release()
-                if on_result is not None:
-                    on_result(item, results[-1])
+        try:
+            while window or not exhausted:
+                while not exhausted and len(window) < 2 * self.parallelism:
+                    try:
+                        item = next(iterator)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    window.append((item if on_result else None, *self._submit(fn, item)))
+                    del item  # the worker has it now: keep no reference here
+                if window:
+                    label, future, data = window.popleft()
+                    results.append(future.result())
+                    future.release()
+                    data.release()
+                    if on_result is not None:
+                        on_result(label, results[-1])
+        finally:
+            if window:  # stopped early: drop the tasks still in flight
+                self.client.cancel([f for entry in window for f in entry[1:]])
         return results
+
+    def _submit(self, fn, item) -> tuple[Any, Any]:
+        """Send ``item`` straight to a worker, then submit ``fn`` on it there."""
+        [data] = self.client.scatter([item], direct=True, hash=False)
+        return self.client.submit(fn, data, pure=False), data
 
 
 @contextmanager

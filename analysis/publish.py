@@ -6,8 +6,11 @@ from a copy of it when the project is unchanged, so that incremental models redo
 or changed tables), the quality gate checks the candidate, the build record is written into
 it, and only then ``os.replace`` moves it onto ``warehouse/gvc.duckdb``. A failed ingest
 leaves the previous landing untouched; a failed build or check deletes the candidate and
-leaves the previous warehouse untouched and queryable. With nothing new (same raw files,
-project and settings as the published build) nothing is rebuilt.
+leaves the previous warehouse untouched and queryable (the candidate's quality report goes
+to ``reports/quality/candidate/``; ``reports/quality/`` keeps describing the published file).
+A publication writes the pending mark (``warehouse/.refresh_pending``): its estimates and
+scenarios are still to be redone (``gvc estimate`` or the next ``gvc refresh``). With nothing
+new (same raw files, project and settings as the published build) nothing is rebuilt.
 """
 
 from __future__ import annotations
@@ -16,14 +19,19 @@ import contextlib
 import os
 import shutil
 import time
-import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
-from analysis.build_record import BuildRecord, project_fingerprint, read_record, write_record
+from analysis.build_record import (
+    BuildRecord,
+    mark_pending,
+    project_fingerprint,
+    read_record,
+    write_record,
+)
 from analysis.config import Paths
 from analysis.dbt_runner import DbtResult, run_dbt
 from analysis.errors import BadInput, CannotRun, describe_os_error
@@ -33,7 +41,9 @@ from analysis.ingest.store import LandingStore, Manifest
 from analysis.lock import writer_lock
 from analysis.parallel import ClusterSpec, Runner, runner
 from analysis.progress import interactive, step
+from analysis.published_copy import published_copy, remove_dead_copies
 from analysis.quality import QualityReport, run_checks
+from analysis.quality.runner import write_report
 
 
 class BuildError(BadInput):
@@ -51,7 +61,6 @@ class BuildReport:
     dbt: DbtResult | None = None
     quality: QualityReport | None = None
     record: BuildRecord | None = None
-    changed: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         timings = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in self.steps)
@@ -77,26 +86,33 @@ def dbt_work(paths: Paths) -> Path:
     return paths.warehouse_dir / ".dbt-build"
 
 
+def candidate_reports(paths: Paths) -> Path:
+    """Where the quality report of a candidate goes (it describes a file not published)."""
+    return paths.reports / "quality" / "candidate"
+
+
 def remove_database(path: Path) -> None:
-    """Delete a DuckDB file and its write-ahead log, if present."""
+    """Delete a DuckDB file, its write-ahead log and its temporary folder (``<file>.tmp``,
+    where DuckDB spills what does not fit in memory), if present."""
     for p in (path, path.with_name(path.name + ".wal")):
         p.unlink(missing_ok=True)
+    shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
 
 
 def remove_stale_candidates(paths: Paths) -> list[Path]:
-    """Delete candidates and dbt folders left by builds that were killed.
+    """Delete what killed builds left: candidates with their write-ahead logs and DuckDB
+    temporary folders, and the private copies of checks and docs runs no longer running.
 
-    The writer lock is held, so no other build is running: everything left is stale.
+    The writer lock is held, so no other build is running: every candidate left is stale.
     """
     removed = []
     for path in paths.warehouse_dir.glob(".candidate*.duckdb*"):
-        path.unlink(missing_ok=True)
-        removed.append(path)
-    for path in paths.warehouse_dir.glob(".dbt-*"):
-        if path != dbt_work(paths):
+        if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
-    return removed
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed + remove_dead_copies(paths.warehouse_dir)
 
 
 def resolve_panel_edition(requested: str | None, landed: dict[str, list[int]]) -> str:
@@ -156,37 +172,54 @@ def _dbt_build(paths, candidate, variables, run: Runner, echo, progress) -> DbtR
         )  # fmt: skip
 
 
-def _check_and_publish(
-    paths, candidate, result, variables, record, before_publish
-) -> QualityReport:
-    if not result.success and not result.failures:  # dbt stopped before running nodes
-        raise BuildError(
-            f"dbt build could not run; the published warehouse {paths.warehouse} is "
-            f"unchanged.\n{result.describe()}"
-        )
+def _could_not_run(result: DbtResult, what: str, outcome: str) -> CannotRun:
+    """Exit 2: dbt stopped before any node ran, or the machine stopped a node."""
+    if result.failures:
+        why = "was stopped by the machine (disk, memory or a Dask worker), not by a rule"
+    else:
+        why = "stopped before running any node (a parse or profile error)"
+    return CannotRun(f"{what} {why}; {outcome}.\n{result.describe()}")
+
+
+def _check_and_publish(paths, candidate, result, variables, record) -> QualityReport:
+    unchanged = f"the published warehouse {paths.warehouse} is unchanged"
+    if result.could_not_run:
+        raise _could_not_run(result, "dbt build", unchanged)
     quality = run_checks(
         candidate,
         home=paths.home,
-        report_dir=paths.reports / "quality",
+        report_dir=candidate_reports(paths),
         dbt_nodes=result.nodes,
         variables=variables,
-        published_as=paths.warehouse,
+        candidate_for=paths.warehouse,
     )
     if not result.success or not quality.passed:
         what = "dbt build" if not result.success else "quality checks"
         raise BuildError(
-            f"{what} failed on the candidate warehouse; the published warehouse "
-            f"{paths.warehouse} is unchanged.\n{quality.summary()}\n{quality.failures()}\n"
-            f"report: {quality.page}"
+            f"{what} failed on the candidate warehouse; {unchanged}.\n{quality.summary()}\n"
+            f"{quality.failures()}\nreport (candidate, not published): {quality.page}"
         )
     write_record(candidate, record)
     with contextlib.closing(duckdb.connect(str(candidate))) as con:
         con.execute("checkpoint")
-    if before_publish is not None:
-        before_publish()
+    mark_pending(paths.warehouse, record)  # its estimates and scenarios are still to be redone
     os.replace(candidate, paths.warehouse)
     paths.warehouse.with_name(paths.warehouse.name + ".wal").unlink(missing_ok=True)
-    return quality
+    return _publish_report(quality, paths)
+
+
+def _publish_report(quality: QualityReport, paths: Paths) -> QualityReport:
+    """The candidate's report, now naming the published file, into ``reports/quality/``."""
+    published = replace(quality, database=str(paths.warehouse), candidate_for=None)
+    try:
+        write_report(published, paths.reports / "quality")
+        shutil.rmtree(candidate_reports(paths), ignore_errors=True)
+    except OSError as exc:
+        raise CannotRun(
+            f"published {paths.warehouse}, but "
+            + describe_os_error(exc, "writing its quality report")
+        ) from None
+    return published
 
 
 def build_warehouse(
@@ -200,14 +233,13 @@ def build_warehouse(
     cluster: ClusterSpec | None = None,
     echo: bool = True,
     progress: bool = False,
-    before_publish: Callable[[], None] | None = None,
 ) -> BuildReport:
     """Ingest -> ``dbt build`` on a candidate -> checks -> publish; BuildError on failure.
 
     Takes the writer lock. ``sources`` limits the ingest; ``keep_landed`` keeps the landed
     files of sources whose raw folder is missing or empty. With the same raw files, project
-    and settings as the published build nothing is rebuilt unless ``force``.
-    ``before_publish`` runs just before the candidate replaces the published file.
+    and settings as the published build nothing is rebuilt unless ``force``. A publication
+    writes the pending mark (:func:`analysis.build_record.mark_pending`).
     """
     paths = paths or Paths.from_env()
     report = BuildReport(published=paths.warehouse)
@@ -221,11 +253,11 @@ def build_warehouse(
                 progress=progress,
             )  # fmt: skip
             report.steps.append(("ingest", time.perf_counter() - t0))
-        _build(paths, report, panel_edition, force, run, echo, progress, before_publish)
+        _build(paths, report, panel_edition, force, run, echo, progress)
     return report
 
 
-def _build(paths, report, panel_edition, force, run, echo, progress, before_publish) -> None:
+def _build(paths, report, panel_edition, force, run, echo, progress) -> None:
     manifest = _landing(paths)
     record = BuildRecord(
         inputs=manifest.hashes(),
@@ -235,7 +267,6 @@ def _build(paths, report, panel_edition, force, run, echo, progress, before_publ
     )
     published = read_record(paths.warehouse)
     report.record = record
-    report.changed = published.changed_sources(record.inputs) if published else list(record.inputs)
     if published is not None and not force and published.same_build(record):
         report.status = "up to date"
         return
@@ -247,9 +278,7 @@ def _build(paths, report, panel_edition, force, run, echo, progress, before_publ
         report.steps.append(("dbt build", time.perf_counter() - t0))
         t1 = time.perf_counter()
         record.seconds = t1 - t0
-        report.quality = _check_and_publish(
-            paths, candidate, report.dbt, variables, record, before_publish
-        )
+        report.quality = _check_and_publish(paths, candidate, report.dbt, variables, record)
         report.steps.append(("quality and publish", time.perf_counter() - t1))
     except OSError as exc:
         raise CannotRun(describe_os_error(exc, "building the candidate warehouse")) from None
@@ -260,36 +289,21 @@ def _build(paths, report, panel_edition, force, run, echo, progress, before_publ
 def check_published(paths: Paths | None = None, *, progress: bool = False) -> QualityReport:
     """``gvc check``: every quality rule on the published warehouse, never opened for writing.
 
-    ``dbt test`` runs on a private copy of the published file (with the settings it was built
-    with), then the expectation suites run on the published file read-only; the report goes
-    to ``reports/quality/``.
+    The published file is copied first; ``dbt test`` (with the settings it was built with)
+    and the expectation suites run on the copy, so a publication meanwhile changes nothing
+    here; the report names the published file and goes to ``reports/quality/``.
     """
     paths = paths or Paths.from_env()
-    record = read_record(paths.warehouse)
-    if record is None:
-        raise CannotRun(f"no published warehouse at {paths.warehouse}: run `gvc build`")
-    work = paths.warehouse_dir / f".check-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    try:
-        work.mkdir()
-        copy = work / "check.duckdb"
-        shutil.copyfile(paths.warehouse, copy)
+    with published_copy(paths, "check") as copy:
         with step("dbt test", 1, progress):
-            result = run_dbt(
-                ["test"], paths=paths, database=copy, variables=record.settings,
-                env=ClusterSpec(workers=0).env(), echo=False,
-            )  # fmt: skip
-        if not result.success and not result.failures:
-            raise CannotRun(
-                f"dbt test could not run on a copy of the warehouse:\n{result.describe()}"
-            )
+            result = copy.run_dbt(["test"])
+        if result.could_not_run:
+            raise _could_not_run(result, "dbt test", "the warehouse was not checked")
         return run_checks(
-            paths.warehouse,
+            copy.database,
             home=paths.home,
             report_dir=paths.reports / "quality",
             dbt_nodes=result.nodes,
-            variables=record.settings,
+            variables=copy.record.settings,
+            published_as=paths.warehouse,
         )
-    except OSError as exc:
-        raise CannotRun(describe_os_error(exc, "copying the published warehouse")) from None
-    finally:
-        shutil.rmtree(work, ignore_errors=True)

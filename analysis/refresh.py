@@ -6,19 +6,23 @@ Steps, under the writer lock:
    files, project and settings -> "nothing new" (or "resumed", below), stop;
 2. ``gvc build``: incremental ingest (changed files only), a candidate starting from the
    published file with incremental models (changed tables only), the quality gate, atomic
-   publication; a pending mark (``warehouse/.refresh_pending``) is written just before
-   the publication;
-3. re-estimate Tables 1-4 and rerun the declared scenarios, then clear the mark;
+   publication; the build writes the pending mark (``warehouse/.refresh_pending``) just
+   before the publication; without ``--panel-edition`` the published edition is kept;
+3. re-estimate Tables 1-4 and rerun the declared scenarios (on the given cluster), then
+   clear the mark;
 4. record the run in ``refresh_log`` (warehouse/history.duckdb).
 A refresh killed at any point leaves the last published warehouse intact; one killed after
 publishing leaves the mark, and the next refresh (with nothing new) re-estimates and reruns
-the scenarios only ("resumed"). A step that fails after the publication is reported as
-such: the new warehouse stays published, the mark stays, and the message names the step.
+the scenarios only ("resumed"), as it does after a ``gvc build`` not followed by ``gvc
+estimate``. A step that fails or is interrupted after the publication is reported as such
+(status ``published; scenarios failed``, ``published; estimation interrupted``): the new
+warehouse stays published, the mark stays, and the message names the step.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import time
 import uuid
 from collections.abc import Sequence
@@ -27,16 +31,22 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from analysis.build_record import project_fingerprint, read_record
+from analysis.build_record import (
+    BuildRecord,
+    clear_pending,
+    pending_mark,
+    project_fingerprint,
+    read_record,
+)
 from analysis.config import Paths
 from analysis.defaults import BOOTSTRAP_DRAWS
-from analysis.errors import GvcError
+from analysis.errors import GvcError, describe_os_error
 from analysis.history import append_rows
 from analysis.ingest.hashing import sha256_file
 from analysis.ingest.sources import SOURCES, MissingSource, raw_files
 from analysis.ingest.store import LandingStore, Manifest
 from analysis.lock import writer_lock
-from analysis.parallel import ClusterSpec
+from analysis.parallel import ClusterSpec, runner
 
 DDL = """
 create table if not exists refresh_log (
@@ -50,7 +60,8 @@ create table if not exists refresh_log (
 @dataclass
 class RefreshResult:
     run_id: str
-    status: str  # "published", "nothing new", "resumed", "failed", "published; <step> failed"
+    status: str  # "published", "nothing new", "resumed", "failed"; after a publication (or
+    # a resume) a step that did not finish adds "; <step> failed" or "; <step> interrupted"
     changed: list[str] = field(default_factory=list)
     seen: dict[str, dict[str, str]] = field(default_factory=dict)
     models_rebuilt: int = 0
@@ -89,11 +100,6 @@ def hash_raw_files(paths: Paths, keep_landed: Sequence[str] = ()) -> dict[str, d
     return out
 
 
-def pending_path(paths: Paths):
-    """Exists while a published warehouse still waits for its estimates and scenarios."""
-    return paths.warehouse_dir / ".refresh_pending"
-
-
 def refresh(
     paths: Paths | None = None,
     *,
@@ -114,13 +120,19 @@ def refresh(
     with writer_lock(paths):
         try:
             result.seen = hash_raw_files(paths, keep_landed)
-            if _up_to_date(paths, result, panel_edition):
-                _resume_or_stop(paths, result, bootstrap_reps, run_scenarios)
+            record = read_record(paths.warehouse)
+            if _up_to_date(paths, record, result, panel_edition):
+                _resume_or_stop(paths, result, bootstrap_reps, run_scenarios, cluster)
             else:
+                if panel_edition is None and record is not None:
+                    panel_edition = record.settings.get("panel_edition")  # keep the published
                 _rebuild(paths, result, keep_landed, panel_edition, cluster, echo, progress)
-                _downstream(paths, result, bootstrap_reps, run_scenarios)
+                _downstream(paths, result, bootstrap_reps, run_scenarios, cluster)
         except Exception as exc:
             result.message = str(exc)[:4000]
+            raise
+        except BaseException as exc:  # Ctrl-C, SIGTERM
+            result.message = result.message or f"stopped by {type(exc).__name__}"
             raise
         finally:
             result.seconds = time.perf_counter() - t0
@@ -128,8 +140,9 @@ def refresh(
     return result
 
 
-def _up_to_date(paths: Paths, result: RefreshResult, panel_edition: str | None) -> bool:
-    record = read_record(paths.warehouse)
+def _up_to_date(
+    paths: Paths, record: BuildRecord | None, result: RefreshResult, panel_edition: str | None
+) -> bool:
     if record is None:
         result.changed = sorted(result.seen)
         return False
@@ -141,12 +154,12 @@ def _up_to_date(paths: Paths, result: RefreshResult, panel_edition: str | None) 
     return not result.changed and not result.reason
 
 
-def _resume_or_stop(paths, result, bootstrap_reps, run_scenarios) -> None:
-    if not pending_path(paths).exists():
+def _resume_or_stop(paths, result, bootstrap_reps, run_scenarios, cluster) -> None:
+    if not pending_mark(paths.warehouse).exists():
         result.status, result.message = "nothing new", "no new or changed raw files"
         return
-    result.status = "resumed"  # the last refresh published, then died before its estimates
-    _downstream(paths, result, bootstrap_reps, run_scenarios)
+    result.status = "resumed"  # published (by a build, or a refresh that died) not estimated
+    _downstream(paths, result, bootstrap_reps, run_scenarios, cluster)
 
 
 def _rebuild(paths, result, keep_landed, panel_edition, cluster, echo, progress) -> None:
@@ -160,7 +173,6 @@ def _rebuild(paths, result, keep_landed, panel_edition, cluster, echo, progress)
         cluster=cluster,
         echo=echo,
         progress=progress,
-        before_publish=pending_path(paths).touch,
     )
     result.status = "published"
     if report.dbt is not None:
@@ -175,37 +187,63 @@ def _rebuild(paths, result, keep_landed, panel_edition, cluster, echo, progress)
         )
 
 
-def _downstream(paths, result, bootstrap_reps, run_scenarios) -> None:
-    """Re-estimate and rerun declared scenarios on the published warehouse.
+def _downstream(paths, result, bootstrap_reps, run_scenarios, cluster) -> None:
+    """Re-estimate and rerun the declared scenarios on the published warehouse.
 
-    The warehouse is already published: a failure here is recorded in the result (status
-    ``published; estimation failed`` and the message), the pending mark stays so the next
-    refresh retries, and nothing is raised.
+    The warehouse is already published: a step that fails is recorded in the result (status
+    ``<status>; <step> failed`` and the message) and nothing is raised; one interrupted
+    (Ctrl-C, SIGTERM) is recorded as ``<status>; <step> interrupted`` and re-raised with a
+    note saying that the warehouse was published. The pending mark stays in both cases, so
+    the next refresh resumes.
     """
+    steps = [("estimation", lambda: _estimate(paths, result, bootstrap_reps))]
+    if run_scenarios and (paths.home / "scenarios.yml").exists():
+        steps.append(("scenarios", lambda: _scenarios(paths, result, cluster)))
+    for step, run in steps:
+        try:
+            run()
+        except Exception as exc:
+            _stopped(result, step, "failed", _describe(exc))
+            return
+        except BaseException as exc:
+            _stopped(result, step, "interrupted", f"stopped by {type(exc).__name__}")
+            exc.add_note(
+                f"the warehouse {paths.warehouse} was published; {step} was interrupted "
+                "(the next `gvc refresh` redoes it)"
+            )
+            raise
+    clear_pending(paths.warehouse)
+
+
+def _stopped(result: RefreshResult, step: str, how: str, why: str) -> None:
+    result.failed_step = step
+    result.status = f"{result.status}; {step} {how}"
+    result.message = f"{step} {how} after the publication: {why}"[:4000]
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, GvcError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return describe_os_error(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _estimate(paths: Paths, result: RefreshResult, bootstrap_reps: int) -> None:
     from analysis.panel.run import estimate_all
 
-    step = "estimation"
-    try:
-        run = estimate_all(
-            paths.warehouse, paths.reports, paths.history, bootstrap_reps=bootstrap_reps
-        )
-        result.estimation_run = run.run_id
-        step = "scenarios"
-        scenario_file = paths.home / "scenarios.yml"
-        if run_scenarios and scenario_file.exists():
-            from analysis.scenario import load_scenarios, prune_figures
-            from analysis.scenario import run_scenarios as run_all
+    run = estimate_all(paths.warehouse, paths.reports, paths.history, bootstrap_reps=bootstrap_reps)
+    result.estimation_run = run.run_id
 
-            scenarios = load_scenarios(scenario_file)
-            run_all(scenarios, paths.warehouse, paths.history, paths.reports / "figures")
-            prune_figures(scenarios, paths.reports / "figures")
-            result.scenarios_run = len(scenarios)
-    except (GvcError, ValueError, OSError) as exc:
-        result.failed_step = step
-        result.status = f"{result.status}; {step} failed" if result.published else "failed"
-        result.message = f"{step} failed after the publication: {exc}"[:4000]
-        return
-    pending_path(paths).unlink(missing_ok=True)
+
+def _scenarios(paths: Paths, result: RefreshResult, cluster: ClusterSpec | None) -> None:
+    from analysis.scenario import load_scenarios, prune_figures, run_scenarios
+
+    scenarios = load_scenarios(paths.home / "scenarios.yml")
+    with runner(cluster) as run:
+        run_scenarios(scenarios, paths.warehouse, paths.history, paths.reports / "figures", run)
+    prune_figures(scenarios, paths.reports / "figures")
+    result.scenarios_run = len(scenarios)
 
 
 def _log(paths: Paths, result: RefreshResult, started) -> None:
@@ -227,5 +265,8 @@ def _log(paths: Paths, result: RefreshResult, started) -> None:
     )
     try:
         append_rows(paths.history, "refresh_log", DDL, row)
-    except GvcError as exc:
-        result.message = f"{result.message}; refresh_log not written: {exc}".strip("; ")
+    except Exception as exc:  # the run itself is over: say so, but do not hide its outcome
+        note = f"refresh_log not written: {exc}"
+        result.message = f"{result.message}; {note}".strip("; ")
+        sys.stderr.write(f"warning: {note}\n")
+        sys.stderr.flush()

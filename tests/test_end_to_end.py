@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 
 import duckdb
 import numpy as np
@@ -131,10 +132,19 @@ def test_mart_estimates_equal_second_estimator(built):
 
 
 def test_check_and_docs_on_the_published_warehouse(built, tmp_path):
-    _, env = built
+    """On private copies of the published file; copies left by killed runs are removed."""
+    root, env = built
     env = {**env, "GVC_REPORTS": str(tmp_path / "reports")}
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    left = [root / "wh" / f".{what}-{finished.pid}-0123abcd" for what in ("check", "docs")]
+    for folder in left:
+        folder.mkdir()
+        (folder / f"{folder.name[1:6]}.duckdb").write_bytes(b"a copy of a killed run")
     check = gvc("check", env=env)
     assert check.returncode == 0, check.stdout + check.stderr
+    assert not any(folder.exists() for folder in left)
+    assert not list((root / "wh").glob(".check-*"))
     assert "mart_icc_ics" in check.stdout and "quality gate PASSED" in check.stdout
     page = (tmp_path / "reports" / "quality" / "index.html").read_text()
     assert "SYNTHETIC SAMPLE DATA" in page and "<script" not in page
@@ -149,6 +159,7 @@ def test_check_and_docs_on_the_published_warehouse(built, tmp_path):
     assert docs.returncode == 0, docs.stdout + docs.stderr
     page = (tmp_path / "reports" / "docs" / "static_index.html").read_text()
     assert "mart_icc_ics" in page and "gvcpt_f" in page
+    assert not list((root / "wh").glob(".docs-*"))
 
 
 def test_estimate_exposure_option_switches_the_identified_share(built, tmp_path):

@@ -254,3 +254,33 @@ def test_history_writes_wait_for_a_reader_and_succeed(tmp_path):
     holder.wait()
     with duckdb.connect(str(history), read_only=True) as con:
         assert con.execute("select count(*) from t").fetchone()[0] == 2
+
+
+NOHUP = """
+import signal, sys
+signal.signal(signal.SIGHUP, signal.SIG_IGN)  # what nohup does before it starts gvc
+from analysis.children import install_signal_handlers
+install_signal_handlers()
+print("ready", flush=True)
+sys.stdin.readline()
+print("survived", flush=True)
+"""
+
+
+def test_signal_handlers_keep_a_sighup_that_nohup_ignores():
+    """`nohup gvc refresh &` survives the logout: a SIGHUP ignored at start stays ignored."""
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", NOHUP],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout.readline().strip() == "ready"
+    proc.send_signal(signal.SIGHUP)
+    time.sleep(0.3)
+    out, err = proc.communicate("\n", timeout=30)
+    assert proc.returncode == 0, err
+    assert out.strip() == "survived"

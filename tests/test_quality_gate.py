@@ -9,16 +9,23 @@ suites -> atomic rename.
 from __future__ import annotations
 
 import csv
+import json
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from analysis.build_record import pending_mark
 from analysis.config import Paths
+from analysis.dbt_runner import DbtResult, NodeResult
+from analysis.errors import CannotRun
 from analysis.ingest import IngestError
-from analysis.publish import BuildError, build_warehouse
+from analysis.publish import BuildError, build_warehouse, dbt_work
 from tests.faults import edited_xlsx
 
 PROJECT_PARTS = (
@@ -82,8 +89,22 @@ def _refused(paths: Paths, *fragments: str, error=(BuildError, IngestError)) -> 
     for fragment in fragments:
         assert fragment in message, message
     assert _mart(paths.warehouse) == before  # the last good warehouse is untouched
-    assert not list(paths.warehouse.parent.glob(".candidate-*"))
+    assert not list(paths.warehouse.parent.glob(".candidate*"))
     return message
+
+
+def _project_copy(repo_root: Path, home: Path) -> Path:
+    for part in PROJECT_PARTS:
+        src, dst = repo_root / part, home / part
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, dst)
+    return home
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
 
 
 def _adb(paths: Paths, year: int = 2008) -> Path:
@@ -105,12 +126,28 @@ def test_unbalanced_mrio_row(attempt):
     _refused(attempt, "int_adb_mrio__balance_row_balanced", "'economy': 'PRC'", "unchanged")
 
 
-def test_negative_flow(attempt):
+def test_negative_flow(attempt, published):
+    """Refused; the candidate's report goes to reports/quality/candidate/ and says it is not
+    published; reports/quality/ still describes the published file."""
+    shutil.copytree(published.reports / "quality", attempt.reports / "quality")
+    report = attempt.reports / "quality" / "validation_results.json"
+    before = report.read_bytes()
+
     def negative(ws):
         ws["F9"] = -5.0
 
     edited_xlsx(_adb(attempt), _adb(attempt).parent, negative)
-    _refused(attempt, "stg_adb_mrio__flows_no_negative_intermediate_inputs", "-5.0", "unchanged")
+    message = _refused(
+        attempt, "stg_adb_mrio__flows_no_negative_intermediate_inputs", "-5.0", "unchanged"
+    )
+    assert report.read_bytes() == before
+    assert json.loads(before)["database"] == str(published.warehouse)
+    candidate = attempt.reports / "quality" / "candidate"
+    results = json.loads((candidate / "validation_results.json").read_text())
+    assert results["passed"] is False and results["published"] is False
+    assert results["candidate_for"] == str(attempt.warehouse)
+    assert f"report (candidate, not published): {candidate / 'index.html'}" in message
+    assert "not published)" in (candidate / "index.html").read_text()
 
 
 def test_nan_cell(attempt):
@@ -161,11 +198,7 @@ def test_nbs_unit_mix_up(attempt):
 
 
 def test_concordance_gap(attempt, tmp_path, repo_root):
-    home = tmp_path / "project"
-    for part in PROJECT_PARTS:
-        src, dst = repo_root / part, home / part
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, dst)
+    home = _project_copy(repo_root, tmp_path / "project")
     seed = home / "seeds" / "nbs_adb_concordance.csv"
     _edit_csv(
         seed, lambda rows: rows.remove(next(r for r in rows if r[:2] == ["GB/T 4754-2002", "19"]))
@@ -236,3 +269,106 @@ def test_negative_final_demand_warns_and_publishes(attempt):
             "from_economy = 'PRC' and from_sector = 'c3' and to_economy = 'PRC' and to_use = 'F4'"
         ).fetchall() == [(-5.0,)]
     assert _mart(attempt.warehouse)[0][0] == 28
+    quality = attempt.reports / "quality"
+    assert report.quality.results_file == quality / "validation_results.json"
+    results = json.loads(report.quality.results_file.read_text())
+    assert results["database"] == str(attempt.warehouse) and results["published"] is True
+    assert not (quality / "candidate").exists()
+    assert pending_mark(attempt.warehouse).exists()  # its estimates are still to be redone
+
+
+def test_what_killed_builds_and_checks_left_is_removed(attempt):
+    """A killed build that spilled leaves DuckDB's temporary folder of the candidate
+    (`.candidate.duckdb.tmp`); killed checks and docs runs leave their copies. The next
+    build removes them (the copies of running processes stay) and runs."""
+    wh = attempt.warehouse.parent
+    (wh / ".candidate.duckdb.tmp").mkdir()
+    (wh / ".candidate.duckdb.tmp" / "duckdb_temp_block-4611686018427388032.block").write_text("x")
+    (wh / ".candidate.duckdb.wal").write_text("x")
+    dead, alive = _dead_pid(), os.getpid()
+    for name in (f".check-{dead}-0123abcd", f".docs-{dead}-4567ef01", f".check-{alive}-89abcdef"):
+        (wh / name).mkdir()
+        shutil.copy(attempt.warehouse, wh / name / "copy.duckdb")
+    report = build_warehouse(attempt, echo=False)
+    assert report.status == "up to date"
+    left = sorted(p.name for p in wh.iterdir() if p.name.startswith("."))
+    assert left == [f".check-{alive}-89abcdef", ".refresh.lock"]
+
+
+def _fake_dbt(*nodes: NodeResult, returncode: int = 1, output: str = ""):
+    def run(args, **_kwargs) -> DbtResult:
+        return DbtResult(args, returncode, list(nodes), 1.0, output)
+
+    return run
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        'IO Error: Could not write file "x.tmp": No space left on device',
+        "Out of Memory Error: failed to allocate data of size 2.0 GiB (1.5 GiB/2.0 GiB used)",
+        "Python model failed: cannot reach the Dask scheduler tcp://10.0.0.5:8786 (timed out)",
+        "Python model failed: a Dask worker died while running table_indicators (KilledWorker)",
+    ],
+)
+def test_a_node_stopped_by_the_machine_is_could_not_run(attempt, monkeypatch, message):
+    """Exit 2 (could not run), not a failed rule (exit 1): disk, memory, Dask."""
+    node = NodeResult("model.gvc.int_gvc__decomposition", "error", message)
+    monkeypatch.setattr("analysis.publish.run_dbt", _fake_dbt(node))
+    with pytest.raises(CannotRun) as info:
+        build_warehouse(attempt, force=True, echo=False)
+    assert "was stopped by the machine" in str(info.value) and message in str(info.value)
+    assert "unchanged" in str(info.value)
+
+
+def test_a_failed_node_of_the_data_is_a_failed_rule(attempt, monkeypatch):
+    node = NodeResult("model.gvc.mart_icc_ics", "error", "Binder Error: column x not found")
+    monkeypatch.setattr("analysis.publish.run_dbt", _fake_dbt(node))
+    with pytest.raises(BuildError, match="Binder Error: column x not found"):
+        build_warehouse(attempt, force=True, echo=False)
+
+
+def test_dbt_stopped_before_any_node_is_could_not_run_without_stale_results(
+    attempt, tmp_path, repo_root
+):
+    """A parse error after a build whose tests failed: dbt writes no results, and those of
+    the earlier build are not reported as this one's. Exit 2, as for `gvc check`."""
+    home = _project_copy(repo_root, tmp_path / "project")
+    (home / "models" / "marts" / "broken.sql").write_text("select {{ ref( }}\n")
+    target = dbt_work(attempt) / "target"
+    target.mkdir(parents=True)
+    stale = {"unique_id": "test.gvc.stale_failing_test", "status": "fail", "failures": 3}
+    (target / "run_results.json").write_text(json.dumps({"results": [stale]}))
+    (target / "manifest.json").write_text(json.dumps({"nodes": {}}))
+    message = _refused(
+        replace(attempt, home=home),
+        "dbt build stopped before running any node",
+        "Compilation Error in model broken",
+        "unchanged",
+        error=CannotRun,
+    )
+    assert "stale_failing_test" not in message
+
+
+def test_check_reads_its_copy_only(attempt, monkeypatch):
+    """`gvc check` copies the published file first: a publication while it runs (here an
+    empty file moved in after dbt test) changes nothing it reports."""
+    import analysis.published_copy as published_copy
+
+    run_dbt = published_copy.run_dbt
+
+    def publish_meanwhile(*args, **kwargs):
+        result = run_dbt(*args, **kwargs)
+        other = attempt.warehouse.with_name("other.duckdb")
+        duckdb.connect(str(other)).close()
+        other.replace(attempt.warehouse)
+        return result
+
+    monkeypatch.setattr(published_copy, "run_dbt", publish_meanwhile)
+    from analysis.publish import check_published
+
+    report = check_published(attempt)
+    assert report.passed and report.synthetic
+    assert report.database == str(attempt.warehouse)
+    assert any(r.engine == "great_expectations" for r in report.results)
+    assert not list(attempt.warehouse.parent.glob(".check-*"))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.errors import BadInput
 from analysis.quality.rules import dbt_rules, declared_twice, expectation_rules
 from analysis.quality.suites import SuiteError, dbt_vars, load_suites
 
@@ -112,3 +113,15 @@ def test_invalid_json_and_empty_directory_are_refused(tmp_path):
     (tmp_path / "bad.json").write_text("{")
     with pytest.raises(SuiteError, match=r"bad\.json: not valid JSON"):
         load_suites(tmp_path)
+
+
+def test_a_malformed_suite_is_bad_input_naming_the_file(tmp_path):
+    """`gvc build` and `gvc check` print it as one line and exit 1 (no traceback)."""
+    folder = _suite(tmp_path, "expect_column_values_to_not_be_null", {"column": "x"})
+    data = json.loads((folder / "t.json").read_text())
+    del data["query"]
+    (folder / "t.json").write_text(json.dumps(data))
+    with pytest.raises(BadInput) as info:
+        load_suites(folder)
+    assert info.value.exit_code == 1
+    assert str(info.value) == f"{folder / 't.json'}: missing `query`"

@@ -3,8 +3,7 @@
 Suites profile marts and aggregates, never the staged flows (a few thousand rows each), so
 each suite's query result is validated as a pandas DataFrame in an ephemeral GX context
 (nothing written, no network). GX's SQL datasource would need the duckdb-engine
-SQLAlchemy dialect, with which every metric failed under GX 1.24 and SQLAlchemy 2.1
-(bench/bench_quality.py).
+SQLAlchemy dialect, with which every metric failed under GX 1.24 and SQLAlchemy 2.1.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 import pandas as pd
 
-from analysis.quality.results import MAX_ROWS, RuleResult
+from analysis.quality.results import MAX_ROWS, RuleResult, plain_row
 from analysis.quality.suites import Suite
 
 
@@ -54,12 +53,6 @@ def _validate(context, suite: Suite, frame: pd.DataFrame, k: int):
     return batch.validate(gx_suite, result_format=result_format)
 
 
-def _plain(row) -> dict:
-    if isinstance(row, dict):
-        return {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-    return {"value": row.item() if hasattr(row, "item") else row}
-
-
 def _result(suite: Suite, outcome) -> RuleResult:
     config = outcome.expectation_config
     meta, kwargs = config.meta or {}, config.kwargs
@@ -81,7 +74,7 @@ def _result(suite: Suite, outcome) -> RuleResult:
         description=f"suite {suite.name}: {suite.description}",
         column=column,
         failures=int(outcome.result.get("unexpected_count") or 0),
-        rows=[_plain(r) for r in rows],
+        rows=[plain_row(r) for r in rows],
     )
 
 

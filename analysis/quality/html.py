@@ -66,7 +66,10 @@ def _table_section(name: str, results: list[RuleResult]) -> str:
 
 def render(report: QualityReport) -> str:
     """The page: verdict, provenance, then every table's rules with status and rows."""
-    verdict = "passed: publishable" if report.passed else "FAILED: not published"
+    if report.candidate_for is not None:
+        verdict = "passed: publishable" if report.passed else "FAILED: not published"
+    else:
+        verdict = "passed" if report.passed else "FAILED"
     banners = [
         f'<div class="banner {"ok" if report.passed else "bad"}">Quality gate {verdict} '
         f"({report.seconds:.1f} s)</div>",
@@ -77,7 +80,7 @@ def render(report: QualityReport) -> str:
             f'<div class="banner synthetic">{html.escape(report.provenance.warning())}</div>'
         )
     sections = "".join(_table_section(t, rs) for t, rs in report.tables().items())
-    title = f"gvc-warehouse quality report: {report.database}"
+    title = f"gvc-warehouse quality report: {report.subject()}"
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"

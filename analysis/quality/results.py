@@ -11,10 +11,27 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from analysis.provenance import Provenance
 
 MAX_ROWS = 5
+
+
+def plain_row(row: Any) -> dict:
+    """An offending row as plain Python values (numpy scalars unwrapped, objects as text);
+    a bare value becomes ``{"value": value}``."""
+
+    def plain(value: Any) -> Any:
+        if hasattr(value, "item"):
+            return value.item()
+        if isinstance(value, float | int | str | bool) or value is None:
+            return value
+        return str(value)
+
+    if isinstance(row, dict):
+        return {k: plain(v) for k, v in row.items()}
+    return {"value": plain(row)}
 
 
 @dataclass
@@ -50,12 +67,17 @@ class RuleResult:
 
 @dataclass
 class QualityReport:
-    """Every rule's result on one warehouse file, with the provenance of its data."""
+    """Every rule's result on one warehouse file, with the provenance of its data.
+
+    ``candidate_for`` is the published file a candidate would replace; None when
+    ``database`` is the published file itself.
+    """
 
     results: list[RuleResult]
     provenance: Provenance
     database: str
     seconds: float = 0.0
+    candidate_for: str | None = None
     results_file: Path | None = None
     page: Path | None = None
 
@@ -66,6 +88,12 @@ class QualityReport:
     @property
     def synthetic(self) -> bool:
         return self.provenance.synthetic
+
+    def subject(self) -> str:
+        """What was checked: the published file, or a candidate that is not published."""
+        if self.candidate_for is None:
+            return self.database
+        return f"{self.database} (candidate for {self.candidate_for}, not published)"
 
     def tables(self) -> dict[str, list[RuleResult]]:
         out: dict[str, list[RuleResult]] = {}
@@ -97,6 +125,8 @@ class QualityReport:
         return {
             "passed": self.passed,
             "database": self.database,
+            "published": self.candidate_for is None,
+            "candidate_for": self.candidate_for,
             "provenance": self.provenance.label(),
             "synthetic_inputs": self.provenance.synthetic_sources,
             "seconds": round(self.seconds, 3),

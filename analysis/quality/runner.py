@@ -1,15 +1,18 @@
 """The quality gate: dbt test results and expectation suites, one report.
 
 ``gvc build`` passes the node results of its ``dbt build`` (tests ran next to their
-models); ``gvc check`` runs ``dbt test`` on a copy of the published file first. The
-expectation suites then run on the database, and the report is written as
-``validation_results.json`` and ``index.html`` (self-contained) in ``reports/quality/``.
+models) and checks the candidate: its report goes to ``reports/quality/candidate/`` (it
+describes a file that is not published) and, once the candidate is published, to
+``reports/quality/``. ``gvc check`` runs ``dbt test`` on a copy of the published file first.
+The expectation suites then run on the same database, and the report is written as
+``validation_results.json`` and ``index.html`` (self-contained), each replaced atomically.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -20,18 +23,10 @@ from analysis.dbt_runner import NodeResult
 from analysis.provenance import Provenance, from_warehouse
 from analysis.quality.gx import run_suites
 from analysis.quality.html import render
-from analysis.quality.results import MAX_ROWS, QualityReport, RuleResult
+from analysis.quality.results import MAX_ROWS, QualityReport, RuleResult, plain_row
 from analysis.quality.suites import dbt_vars, load_suites
 
 _STATUS = {"pass": "pass", "success": "pass", "fail": "fail", "warn": "fail", "error": "error"}
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, float | int | str | bool) or value is None:
-        return value
-    return str(value)
 
 
 def dbt_rule_results(nodes: list[NodeResult]) -> list[RuleResult]:
@@ -51,9 +46,7 @@ def dbt_rule_results(nodes: list[NodeResult]) -> list[RuleResult]:
                 description=node.description if node.is_test else node.message,
                 column=node.column,
                 failures=int(node.failures or 0),
-                rows=[{k: _plain(v) for k, v in row.items()} for row in node.offending_rows][
-                    :MAX_ROWS
-                ],
+                rows=[plain_row(row) for row in node.offending_rows][:MAX_ROWS],
             )
         )
     return out
@@ -67,11 +60,13 @@ def run_checks(
     dbt_nodes: list[NodeResult],
     variables: dict[str, Any] | None = None,
     published_as: Path | None = None,
+    candidate_for: Path | None = None,
 ) -> QualityReport:
     """Combine ``dbt_nodes`` with the expectation suites run on ``database``; write the report.
 
     ``published_as`` is the name the report gives the database (the published file, when
-    ``database`` is the candidate about to replace it).
+    ``database`` is a copy of it); ``candidate_for`` the published file that ``database``, a
+    candidate, would replace (the report then says it is not published).
     """
     t0 = time.perf_counter()
     suites = load_suites(Path(home) / "expectations", dbt_vars(home, variables))
@@ -82,18 +77,31 @@ def run_checks(
             if not any(r.blocking for r in results):
                 results += run_suites(con, suites)
             provenance = from_warehouse(con)
-    report = QualityReport(results, provenance, str(published_as or database))
+    report = QualityReport(
+        results,
+        provenance,
+        str(published_as or database),
+        candidate_for=None if candidate_for is None else str(candidate_for),
+    )
     report.seconds = time.perf_counter() - t0
     write_report(report, Path(report_dir))
     return report
 
 
 def write_report(report: QualityReport, report_dir: Path) -> None:
-    """``validation_results.json`` and ``index.html`` in ``report_dir``."""
+    """``validation_results.json`` and ``index.html`` in ``report_dir``, each written to a
+    temporary file and renamed, so a reader never sees half a report."""
     report_dir.mkdir(parents=True, exist_ok=True)
     report.results_file = report_dir / "validation_results.json"
-    report.results_file.write_text(
-        json.dumps(report.to_dict(), indent=1, default=str), encoding="utf-8"
-    )
+    _replace_text(report.results_file, json.dumps(report.to_dict(), indent=1, default=str))
     report.page = report_dir / "index.html"
-    report.page.write_text(render(report), encoding="utf-8")
+    _replace_text(report.page, render(report))
+
+
+def _replace_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

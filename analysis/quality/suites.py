@@ -22,12 +22,14 @@ from typing import Any
 
 import yaml
 
+from analysis.errors import BadInput
+
 SEVERITIES = ("error", "warning")
 _VAR = re.compile(r"\{var:([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-class SuiteError(ValueError):
-    """A suite file is malformed (names the file and the problem)."""
+class SuiteError(BadInput):
+    """A suite file is malformed (names the file and the problem; exit 1)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def _substitute(value: Any, variables: dict[str, Any], path: Path) -> Any:
         def lookup(match: re.Match) -> str:
             name = match[1]
             if name not in variables:
-                raise SuiteError(f"{path.name}: unknown dbt var {name!r} in {value!r}")
+                raise SuiteError(f"{path}: unknown dbt var {name!r} in {value!r}")
             return str(variables[name])
 
         return _VAR.sub(lookup, value)
@@ -67,18 +69,18 @@ def _substitute(value: Any, variables: dict[str, Any], path: Path) -> Any:
 def _check(path: Path, data: dict) -> None:
     for key in ("name", "table", "query", "expectations"):
         if key not in data:
-            raise SuiteError(f"{path.name}: missing `{key}`")
+            raise SuiteError(f"{path}: missing `{key}`")
     for k, exp in enumerate(data["expectations"]):
         severity = exp.get("meta", {}).get("severity")
         if severity not in SEVERITIES or "rule" not in exp.get("meta", {}):
             raise SuiteError(
-                f"{path.name}: expectation {k + 1} needs meta.severity "
+                f"{path}: expectation {k + 1} needs meta.severity "
                 f"({'/'.join(SEVERITIES)}) and meta.rule"
             )
         condition = exp.get("kwargs", {}).get("row_condition")
         if condition is not None and not isinstance(condition, dict):
             raise SuiteError(
-                f"{path.name}: expectation {k + 1} row_condition must be a GX condition "
+                f"{path}: expectation {k + 1} row_condition must be a GX condition "
                 'object such as {"type": "comparison", "column": {"name": "year"}, '
                 '"operator": ">=", "parameter": 2008}, not a string'
             )
@@ -91,7 +93,7 @@ def load_suites(directory: Path, variables: dict[str, Any] | None = None) -> lis
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise SuiteError(f"{path.name}: not valid JSON ({exc})") from None
+            raise SuiteError(f"{path}: not valid JSON ({exc})") from None
         _check(path, data)
         data = _substitute(data, variables or {}, path)
         suites.append(

@@ -5,16 +5,20 @@ sources refused. `gvc refresh` on the tiny fixture of conftest.py."""
 from __future__ import annotations
 
 import csv
+import shutil
 import subprocess
 import sys
 
 import duckdb
 import pytest
 
+from analysis.build_record import read_record
 from analysis.lock import WriterLocked, writer_lock
+from analysis.panel.data import fingerprint, load_mart
 from analysis.sample import write_sample
 from tests.refresh.helpers import (
     BIN,
+    latest_estimate_fingerprint,
     log_rows,
     mart_fingerprints,
     paths_of,
@@ -92,7 +96,8 @@ with writer_lock(paths_of(Path(sys.argv[1]), Path(sys.argv[2]))):
 
 def test_refresh_compares_with_what_was_published_a_b_a(published):
     """Refresh on raw files A, build on edited files B, put A back, refresh: A is published
-    again (the build recorded B inside the warehouse it published)."""
+    again (the build recorded B inside the warehouse it published). A refresh right after
+    the build finds nothing new but estimates B, which the build left unestimated."""
     root, env = published
     a = mart_fingerprints(root / "wh" / "gvc.duckdb")
     nbs = root / "raw" / "nbs" / "nbs_industry_2009.csv"
@@ -107,6 +112,12 @@ def test_refresh_compares_with_what_was_published_a_b_a(published):
     )
     assert built.returncode == 0, built.stdout + built.stderr
     assert mart_fingerprints(root / "wh" / "gvc.duckdb") != a  # B is published
+    assert (root / "wh" / ".refresh_pending").exists()  # and not estimated yet
+    resumed = refresh(env)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert resumed.stdout.startswith("resumed") and "re-estimated Tables 1-4" in resumed.stdout
+    assert latest_estimate_fingerprint(root) == fingerprint(load_mart(root / "wh" / "gvc.duckdb"))
+    assert not (root / "wh" / ".refresh_pending").exists()
     nbs.write_bytes(original)  # A again
     again = refresh(env)
     assert again.returncode == 0, again.stdout + again.stderr
@@ -114,12 +125,23 @@ def test_refresh_compares_with_what_was_published_a_b_a(published):
     assert mart_fingerprints(root / "wh" / "gvc.duckdb") == a
 
 
-def test_build_records_what_it_used_so_refresh_does_nothing(fresh):
+def test_build_then_estimate_leaves_refresh_nothing_to_do(fresh):
+    """`make run`: build (which records what it used, and marks its estimates pending), then
+    estimate (which clears the mark); a refresh then finds nothing new."""
     root, env = fresh
     built = subprocess.run(
         [str(BIN / "gvc"), "build", "--quiet"], env=env, capture_output=True, text=True
     )
     assert built.returncode == 0, built.stdout + built.stderr
+    assert (root / "wh" / ".refresh_pending").exists()
+    estimated = subprocess.run(
+        [str(BIN / "gvc"), "estimate", "--bootstrap-reps", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert estimated.returncode == 0, estimated.stdout + estimated.stderr
+    assert not (root / "wh" / ".refresh_pending").exists()
     result = refresh(env)
     assert result.returncode == 0 and result.stdout.startswith("nothing new"), result.stdout
     with duckdb.connect(str(root / "wh" / "gvc.duckdb"), read_only=True) as con:
@@ -172,3 +194,27 @@ def test_renamed_file_republishes_under_its_new_vintage(published):
             "select distinct source_file from stg_adb_mrio__flows where year = 2009"
         ).fetchall()
     assert names == [("ADB-MRIO-2009_June2023.xlsx",)]
+
+
+def test_refresh_keeps_the_published_panel_edition(published, tmp_path):
+    """Two editions landed, neither 62: a refresh without --panel-edition rebuilds with the
+    edition the warehouse was published with (its freshness check already assumes so)."""
+    root, env = published
+    write_sample(tmp_path / "other", size="default", years=[2009])
+    adb = tmp_path / "other" / "adb_mrio" / "ADB-MRIO-2009_synthetic.xlsx"
+    shutil.copy(adb, root / "raw" / "adb_mrio" / "ADB-MRIO8-2009_synthetic.xlsx")
+    result = refresh(env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "published: changed sources adb_mrio" in result.stdout
+    record = read_record(root / "wh" / "gvc.duckdb")
+    assert record.settings["panel_edition"] == "2"
+
+
+def test_a_refresh_log_that_cannot_be_written_is_a_warning(published):
+    root, env = published
+    (root / "not-a-folder").write_text("")
+    env = {**env, "GVC_HISTORY": str(root / "not-a-folder" / "history.duckdb")}
+    result = refresh(env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("nothing new")
+    assert "warning: refresh_log not written: creating the history folder" in result.stderr

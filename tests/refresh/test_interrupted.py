@@ -1,6 +1,6 @@
 """Interrupted refreshes: concurrent readers, kills at several instants, a kill between
-publication and re-estimation, a failure after publication. `gvc refresh` on the tiny
-fixture of conftest.py (random kills with readers: bench/crash_concurrency.py)."""
+publication and re-estimation, a failure or an interruption after publication. `gvc refresh`
+on the tiny fixture of conftest.py (random kills with readers: bench/crash_concurrency.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import time
 import duckdb
 import pytest
 
+from analysis.children import Terminated
 from analysis.panel.data import fingerprint, load_mart
 from analysis.sample import write_sample
 from tests.refresh.helpers import (
@@ -126,3 +127,94 @@ def test_failure_after_publication_is_reported_as_such(published, repo_root, tmp
         assert con.execute("select max(year) from mart_icc_ics").fetchone()[0] == 2010
     assert (root / "wh" / ".refresh_pending").exists()
     assert log_rows(root)[-1][0] == "published; scenarios failed"
+
+
+@pytest.mark.parametrize(
+    ("raised", "code", "said", "status"),
+    [
+        (
+            duckdb.IOException("IO Error: Could not read file"),
+            2,
+            "estimation failed after the publication: IOException: IO Error: Could not read",
+            "resumed; estimation failed",
+        ),
+        (
+            RuntimeError("singular matrix"),
+            2,
+            "RuntimeError: singular matrix",
+            "resumed; estimation failed",
+        ),
+        (KeyboardInterrupt(), 130, "interrupted; the warehouse", "resumed; estimation interrupted"),
+        (
+            Terminated(143),
+            143,
+            "stopped by a signal; the warehouse",
+            "resumed; estimation interrupted",
+        ),
+    ],
+    ids=["duckdb-error", "other-error", "ctrl-c", "sigterm"],
+)
+def test_any_stop_after_publication_is_reported_as_such(
+    published, monkeypatch, capsys, raised, code, said, status
+):
+    """Whatever stops the estimates of a published warehouse (any exception, Ctrl-C,
+    SIGTERM), the log and the message say that the warehouse was published and which step
+    stopped; the pending mark stays for the next refresh. (`gvc refresh` in this process.)"""
+    from analysis import cli
+
+    root, env = published
+    for name, value in env.items():
+        if name.startswith("GVC_"):
+            monkeypatch.setenv(name, value)
+    (root / "wh" / ".refresh_pending").touch()
+
+    def stop(*_args, **_kwargs):
+        raise raised
+
+    monkeypatch.setattr("analysis.panel.run.estimate_all", stop)
+    monkeypatch.setattr("analysis.children.install_signal_handlers", lambda: None)
+    with pytest.raises(SystemExit) as info:
+        cli.main(["refresh", "--bootstrap-reps", "0", "--no-scenarios"])
+    err = capsys.readouterr().err
+    assert info.value.code == code, err
+    assert said in err and "Traceback" not in err
+    assert "nothing was published" not in err
+    if code > 2:
+        warehouse = root / "wh" / "gvc.duckdb"
+        assert f"the warehouse {warehouse} was published; estimation was interrupted" in err
+    assert log_rows(root)[-1][0] == status
+    assert (root / "wh" / ".refresh_pending").exists()
+
+
+def test_refresh_runs_the_scenarios_on_the_cluster_it_was_given(published, repo_root, tmp_path):
+    """--scheduler (and --workers) reach the scenarios too, not only the build: an
+    unreachable scheduler stops them (GVC_WORKERS=0 in the environment would run them)."""
+    root, env = published
+    home = tmp_path / "project"
+    shutil.copytree(repo_root, home, ignore=shutil.ignore_patterns(".venv", ".git", "data"))
+    (home / "scenarios.yml").write_text(
+        "scenarios:\n  - {id: usa_c14, description: a cut, year: 2009, shock: 0.5,\n"
+        "     target: {economies: [USA], sectors: [c14]}}\n"
+    )
+    env = {**env, "GVC_HOME": str(home), "GVC_WORKERS": "0"}
+    (root / "wh" / ".refresh_pending").touch()
+    resumed = subprocess.run(
+        [str(BIN / "gvc"), "refresh", "--bootstrap-reps", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "1 declared scenarios rerun" in resumed.stdout
+    (root / "wh" / ".refresh_pending").touch()
+    elsewhere = subprocess.run(
+        [str(BIN / "gvc"), "refresh", "--bootstrap-reps", "0", "--scheduler", "tcp://127.0.0.1:9"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert elsewhere.returncode == 2, elsewhere.stdout + elsewhere.stderr
+    assert "scenarios failed after the publication: cannot reach the Dask scheduler" in (
+        elsewhere.stderr
+    )
+    assert log_rows(root)[-1][0] == "resumed; scenarios failed"
