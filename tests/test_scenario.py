@@ -6,6 +6,7 @@ default synthetic sample, built once for this module.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -359,6 +360,61 @@ def test_year_spans():
     assert year_spans([]) == "none"
 
 
+def test_the_editions_the_docs_offer_are_accepted(tmp_path, repo_root):
+    """Every quoted edition in the `edition` row of docs/scenarios.md loads (it once offered
+    "custom", which the schema refuses)."""
+    doc = (repo_root / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    row = next(line for line in doc.splitlines() if line.startswith("| `edition` |"))
+    offered = re.findall(r'`"([^"`]+)"`', row)
+    assert "62" in offered
+    for edition in offered:
+        (sc,) = load_scenarios(one_scenario(tmp_path, edition=edition))
+        assert sc.edition == edition
+
+
+def test_the_docs_report_losses_as_positive_numbers(repo_root):
+    """loss_value and loss_pct are positive when output falls: the worked example never
+    writes a loss as a negative percentage."""
+    doc = (repo_root / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    assert "positive = output falls" in doc
+    assert re.findall(r"[-\u2212]\d[\d.,]*\s?%", doc) == []
+
+
+def test_results_of_earlier_versions_gain_the_table_columns(tmp_path):
+    """A history written before `vintage`, `file_sha256`, `synthetic` existed: its rows keep
+    their values with NULL in the new columns; new rows name their table."""
+    from analysis.history import append_rows
+    from analysis.scenario.run import DDL
+
+    history = tmp_path / "history.duckdb"
+    old = (
+        "create table scenario_results (run_id varchar, run_time timestamp, scenario_id "
+        "varchar, parameters varchar, edition varchar, year integer, method varchar, economy "
+        "varchar, sector varchar, x double, loss_value double, loss_pct double, is_target "
+        "boolean); insert into scenario_results values ('old', now(), 's', '{}', '62', 2018, "
+        "'leontief_demand', 'KOR', 'c14', 1.0, 0.5, 0.5, true)"
+    )
+    with duckdb.connect(str(history)) as con:
+        con.execute(old)
+    new = pd.DataFrame(
+        {
+            "run_id": ["new"],
+            "scenario_id": ["s"],
+            "year": [2018],
+            "vintage": ["2022-03"],
+            "file_sha256": ["ab" * 32],
+            "synthetic": [False],
+        }
+    )
+    append_rows(history, "scenario_results", DDL, new)
+    append_rows(history, "scenario_results", DDL, new.assign(run_id="again"))  # idempotent DDL
+    assert query(
+        history,
+        "select run_id, vintage, file_sha256, synthetic from scenario_results order by run_id",
+    ) == [("again", "2022-03", "ab" * 32, False), ("new", "2022-03", "ab" * 32, False),
+          ("old", None, None, None)]  # fmt: skip
+
+
 # --- words, charts, summary --------------------------------------------------------------
 
 
@@ -532,7 +588,18 @@ def test_scenario_writes_results_and_chart(built, tmp_path):
     assert [c for (c,) in columns] == [
         "run_id", "run_time", "scenario_id", "parameters", "edition", "year", "method",
         "economy", "sector", "x", "loss_value", "loss_pct", "is_target",
+        "vintage", "file_sha256", "synthetic",
     ]  # fmt: skip
+    used = query(
+        tmp_path / "history.duckdb",
+        "select distinct edition, year, vintage, file_sha256, synthetic from scenario_results",
+    )
+    current = query(
+        root / "warehouse" / "gvc.duckdb",
+        "select edition, year, vintage, file_sha256, is_synthetic from int_adb_mrio__tables "
+        "where is_current and edition = '62' and year = 2018",
+    )
+    assert used == current and used[0][2] == "synthetic" and used[0][4] is True
     lines = result.stdout.splitlines()
     assert lines[0].startswith(
         "kor_c14_supply_cut_50 2018 leontief_demand [demand-driven (Leontief)]: "
