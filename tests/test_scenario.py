@@ -39,7 +39,7 @@ from analysis.scenario.labels import (
     shock_label,
     target_label,
 )
-from analysis.scenario.warehouse import resolve, year_spans
+from analysis.scenario.warehouse import panel_economy, resolve, year_spans
 from tests.cli import gvc, png_source, query
 
 BASE = {
@@ -445,7 +445,7 @@ def small_result(sc: Scenario, seed: int = 3) -> pd.DataFrame:
 def test_chart_names_target_sectors_economies_units_and_methods():
     sc = scenario(edition="62", description="half of Korea's electricals")
     result = small_result(sc)
-    fig = draw_figure(result, sc, 2018)
+    fig = draw_figure(result, sc, 2018, "PRC")
     left, right = fig.axes
     title = fig._suptitle.get_text()
     assert title.splitlines()[0] == "Republic of Korea (KOR) — Electricals (c14), 50 % cut, 2018"
@@ -470,7 +470,7 @@ def test_chart_names_target_sectors_economies_units_and_methods():
 def test_economy_panel_sums_losses_outside_the_target():
     sc = scenario()
     result = small_result(sc)
-    fig = draw_figure(result, sc, 2018)
+    fig = draw_figure(result, sc, 2018, "PRC")
     right = fig.axes[1]
     names = [t.get_text() for t in right.get_yticklabels()]
     others = result[~result["is_target"]]
@@ -483,10 +483,31 @@ def test_economy_panel_sums_losses_outside_the_target():
 
 def test_chart_of_a_focus_economy_wholly_in_the_target_says_so():
     sc = scenario(economies=("PRC",), sectors=())
-    fig = draw_figure(small_result(sc), sc, 2018)
+    fig = draw_figure(small_result(sc), sc, 2018, "PRC")
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts == ["no PRC manufacturing sector to show"]
     assert fig.axes[0].get_title().endswith("(target sectors left out)")
+
+
+def test_chart_shows_the_sectors_of_the_economy_it_is_given():
+    """The left panel follows the panel's economy (dbt var panel_economy), not a constant."""
+    sc = scenario(economies=("USA",), sectors=("c14",))
+    result = small_result(sc)
+    left = draw_figure(result, sc, 2018, "KOR").axes[0]
+    assert left.get_title() == "Most affected manufacturing sectors in Republic of Korea (KOR)"
+    kor = result[(result["economy"] == "KOR") & result["sector"].isin(MANUFACTURING)]
+    expected = kor.groupby("sector")["loss_pct"].max().sort_values(ascending=False)
+    assert [t.get_text() for t in left.get_yticklabels()] == [
+        sector_label(s) for s in expected.index
+    ]
+
+
+def test_the_focus_economy_is_the_published_panels(tmp_path):
+    wh = fake_warehouse(tmp_path / "w.duckdb", cells(["62"], [2018]))
+    assert panel_economy(wh) == "PRC"  # no mart: the var of dbt_project.yml
+    with duckdb.connect(str(wh)) as con:
+        con.execute("create table mart_icc_ics as select 'KOR' as economy, 'c3' as sector")
+    assert panel_economy(wh) == "KOR"
 
 
 def test_summary_names_sectors_and_economies_in_words():

@@ -26,7 +26,13 @@ from analysis.parallel import Runner, runner
 from analysis.scenario.chart import scenario_chart
 from analysis.scenario.labels import economy_sector_label, method_label, percent
 from analysis.scenario.schema import Scenario
-from analysis.scenario.warehouse import current_table, key_provenance, resolve, table_task
+from analysis.scenario.warehouse import (
+    current_table,
+    key_provenance,
+    panel_economy,
+    resolve,
+    table_task,
+)
 
 CREATE = """
 create table if not exists scenario_results (
@@ -72,9 +78,10 @@ def run_scenarios(
     )
     with nullcontext(run) if run is not None else runner() as use:
         frames = use.map(scenario_result, tasks)
+    focus = panel_economy(warehouse)
     for (sc, year), result in zip(pairs, frames, strict=True):
         provenance = key_provenance(*tables[sc.edition, year])
-        scenario_chart(result, figure_path(figures, sc.id, year), sc, year, provenance)
+        scenario_chart(result, figure_path(figures, sc.id, year), sc, year, provenance, focus)
     results = pd.concat(frames, ignore_index=True)
     results.insert(0, "run_time", datetime.now(UTC).replace(tzinfo=None))
     results.insert(0, "run_id", uuid.uuid4().hex[:12])

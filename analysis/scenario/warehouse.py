@@ -12,10 +12,12 @@ from pathlib import Path
 
 import duckdb
 
+from analysis.config import Paths
 from analysis.connect import connect_published
 from analysis.decompose import TableKey, TableTask, fetch_task
 from analysis.errors import CannotRun
 from analysis.provenance import Provenance, SourceProvenance, year_spans
+from analysis.quality.suites import dbt_vars
 from analysis.scenario.schema import Scenario, ScenarioCannotRun, ScenarioError
 
 #: The edition a scenario uses when it names none and the warehouse has it; otherwise the
@@ -23,6 +25,10 @@ from analysis.scenario.schema import Scenario, ScenarioCannotRun, ScenarioError
 #: ``panel_edition`` is unset (int_icc_ics__gvc); a build with ``--panel-edition`` does not
 #: change it: a scenario on another edition names it (``edition:``).
 DEFAULT_EDITION = "62"
+
+
+#: dbt var whose value is the ICC/ICS panel's economy (the focus of the scenario charts).
+PANEL_ECONOMY_VAR = "panel_economy"
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -147,3 +153,20 @@ def key_provenance(key: TableKey, synthetic: bool) -> Provenance:
 def table_provenance(warehouse: Path, edition: str, year: int) -> Provenance:
     """Provenance of the current (edition, year) table: its vintage, synthetic or not."""
     return key_provenance(*current_table(warehouse, edition, year))
+
+
+def panel_economy(warehouse: Path) -> str:
+    """The economy of the published ICC/ICS panel (dbt var ``panel_economy``, PRC by default).
+
+    Read from ``mart_icc_ics.economy`` of the warehouse, so the charts follow the var the
+    warehouse was built with; a warehouse built before that column existed falls back to the
+    var in the project's ``dbt_project.yml``.
+    """
+    with connect(warehouse) as con:
+        try:
+            rows = con.execute("select distinct economy from mart_icc_ics").fetchall()
+        except duckdb.Error:
+            rows = []
+    if len(rows) == 1 and rows[0][0]:
+        return str(rows[0][0])
+    return str(dbt_vars(Paths.from_env().home)[PANEL_ECONOMY_VAR])
