@@ -27,6 +27,7 @@ from analysis.mrio import (
     LeontiefSolver,
     gvc_indicators,
     resilience_indicators,
+    value_added_origin,
 )
 from analysis.mrio.resilience import group_exposures
 from analysis.parallel import Runner
@@ -89,16 +90,21 @@ def io_table(task: TableTask) -> IOTable:
 
 
 def table_indicators(task: TableTask) -> pd.DataFrame:
-    """GVC and resilience indicators of one table, one row per economy-sector (pure)."""
+    """GVC and resilience indicators of one table, one row per economy-sector (pure).
+
+    One LU of ``I - A`` and one value-added origin matrix (G x n, a transposed solve with G
+    right-hand sides) serve the DVA rates, the foreign-content shares and the group
+    exposures alike.
+    """
     table = io_table(task)
     solver = LeontiefSolver(table)
+    origin = value_added_origin(solver)
     keys = ["economy", "sector"]
-    frame = gvc_indicators(table, solver).merge(
-        resilience_indicators(table, solver), on=keys, validate="1:1"
+    frame = gvc_indicators(table, solver, origin=origin).merge(
+        resilience_indicators(table, solver, origin=origin), on=keys, validate="1:1"
     )
-    frame = frame.merge(
-        group_exposures(table, solver, task.groups, task.regions), on=keys, validate="1:1"
-    )
+    exposures = group_exposures(table, solver, task.groups, task.regions, origin=origin)
+    frame = frame.merge(exposures, on=keys, validate="1:1")
     return frame.assign(**{k: getattr(task.key, k) for k in KEYS})
 
 

@@ -77,16 +77,25 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def year_spans(years: Iterable[int]) -> str:
+    """'2000, 2007-2018' from the years: contiguous runs, in order ('none' for no years)."""
+    spans: list[list[int]] = []
+    for y in sorted({int(y) for y in years}):
+        if spans and y == spans[-1][1] + 1:
+            spans[-1][1] = y
+        else:
+            spans.append([y, y])
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans) or "none"
+
+
 def _spans(years_by_value: Iterable[tuple[str, int]]) -> str:
-    """'2022-03 (2007-2016), 2022-12 (2017-2018)' from (value, year) pairs."""
-    by_value: dict[str, list[int]] = {}
+    """'2022-03 (2007-2009, 2011-2012), 2022-12 (2010)' from (value, year) pairs: each value
+    with the contiguous runs of its years, values in the order of their first year."""
+    by_value: dict[str, set[int]] = {}
     for value, year in years_by_value:
-        by_value.setdefault(str(value), []).append(int(year))
-    parts = []
-    for value, years in sorted(by_value.items(), key=lambda kv: min(kv[1])):
-        lo, hi = min(years), max(years)
-        parts.append(f"{value} ({lo}-{hi})" if lo != hi else f"{value} ({lo})")
-    return ", ".join(parts)
+        by_value.setdefault(str(value), set()).add(int(year))
+    ordered = sorted(by_value.items(), key=lambda kv: (min(kv[1]), kv[0]))
+    return ", ".join(f"{value} ({year_spans(years)})" for value, years in ordered)
 
 
 def from_mart(frame: pd.DataFrame) -> Provenance:

@@ -240,6 +240,73 @@ def test_doctored_mart_fails_gvc_check(attempt, monkeypatch):
     assert any(r.rule == "mart_resilience_shares_in_range" and r.warning for r in report.results)
 
 
+def test_non_finite_panel_values_fail_gvc_check_naming_the_cells(attempt):
+    """In DuckDB `NaN > 0` and `'inf' >= 1` are true: a NaN position or an infinite length in
+    the regression rows must still block, each cell named by sector, year and column."""
+    from analysis.publish import check_published
+
+    with duckdb.connect(str(attempt.warehouse)) as con:
+        con.execute(
+            "update mart_icc_ics set gvc_position = 'nan'::double "
+            "where sector = 'c5' and year = 2009"
+        )
+        con.execute(
+            "update mart_icc_ics set plv_gvc = 'inf'::double, size = '-inf'::double "
+            "where sector = 'c12' and year = 2008"
+        )
+    report = check_published(attempt)
+    assert not report.passed
+    failed = {r.rule: r for r in report.results if r.blocking}
+    assert set(failed) == {
+        "mart_icc_ics_rates_in_range",
+        "mart_icc_ics_regression_variables_finite",
+    }
+
+    def cells(rule: str) -> set[tuple]:
+        return {(r["sector"], r["year"], r["column_name"]) for r in failed[rule].rows}
+
+    assert cells("mart_icc_ics_rates_in_range") == {
+        ("c12", 2008, "plv_gvc"),
+        ("c5", 2009, "gvc_position"),
+    }
+    assert cells("mart_icc_ics_regression_variables_finite") == {
+        ("c12", 2008, "plv_gvc"),
+        ("c12", 2008, "size"),
+        ("c5", 2009, "gvc_position"),
+    }
+    assert "'column_name': 'size', 'value': -inf" in report.failures()
+
+
+def test_zero_nbs_level_blocks_the_panel_row_it_reaches(attempt):
+    """2007 patents of leather (NBS 19 -> c5) printed as 0: ln(0) made `tech` of c5 in 2008
+    +inf, which published. Now the log is null, the zero level is listed as a warning and
+    the panel row blocks publication, named by sector, year and column."""
+    path = attempt.raw / "nbs" / "nbs_science_2007.csv"
+
+    def zero_patents(rows):
+        row = next(r for r in rows if r and r[0] == "19")
+        total = next(r for r in rows if len(r) > 1 and r[1] == "Total")
+        total[4] = str(int(total[4]) - int(row[4]))
+        row[4] = "0"
+
+    _edit_csv(path, zero_patents)
+    message = _refused(
+        attempt,
+        "mart_icc_ics_regression_variables_finite",
+        "'sector': 'c5', 'year': 2008, 'column_name': 'tech', 'value': None",
+        "unchanged",
+    )
+    assert "'column_name': 'tech_ln_growth'" in message
+    results = json.loads(
+        (attempt.reports / "quality" / "validation_results.json").read_text(encoding="utf-8")
+    )
+    warned = next(r for r in results["rules"] if r["rule"].endswith("levels_positive"))
+    assert (warned["severity"], warned["status"]) == ("warning", "fail")
+    assert warned["rows"] == [
+        {"sector": "c5", "year": 2007, "column_name": "patent_applications", "value": 0.0}
+    ]
+
+
 def test_negative_final_demand_warns_and_publishes(attempt):
     """Negative gross fixed capital formation (F4) is real: it warns, listed by economy-sector;
     the table stays balanced (the row total, r65 and r69 move with the cell)."""

@@ -6,6 +6,7 @@ default synthetic sample, built once for this module.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -38,7 +39,7 @@ from analysis.scenario.labels import (
     shock_label,
     target_label,
 )
-from analysis.scenario.warehouse import resolve, year_spans
+from analysis.scenario.warehouse import panel_economy, resolve, year_spans
 from tests.cli import gvc, png_source, query
 
 BASE = {
@@ -359,6 +360,61 @@ def test_year_spans():
     assert year_spans([]) == "none"
 
 
+def test_the_editions_the_docs_offer_are_accepted(tmp_path, repo_root):
+    """Every quoted edition in the `edition` row of docs/scenarios.md loads (it once offered
+    "custom", which the schema refuses)."""
+    doc = (repo_root / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    row = next(line for line in doc.splitlines() if line.startswith("| `edition` |"))
+    offered = re.findall(r'`"([^"`]+)"`', row)
+    assert "62" in offered
+    for edition in offered:
+        (sc,) = load_scenarios(one_scenario(tmp_path, edition=edition))
+        assert sc.edition == edition
+
+
+def test_the_docs_report_losses_as_positive_numbers(repo_root):
+    """loss_value and loss_pct are positive when output falls: the worked example never
+    writes a loss as a negative percentage."""
+    doc = (repo_root / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    assert "positive = output falls" in doc
+    assert re.findall(r"[-\u2212]\d[\d.,]*\s?%", doc) == []
+
+
+def test_results_of_earlier_versions_gain_the_table_columns(tmp_path):
+    """A history written before `vintage`, `file_sha256`, `synthetic` existed: its rows keep
+    their values with NULL in the new columns; new rows name their table."""
+    from analysis.history import append_rows
+    from analysis.scenario.run import DDL
+
+    history = tmp_path / "history.duckdb"
+    old = (
+        "create table scenario_results (run_id varchar, run_time timestamp, scenario_id "
+        "varchar, parameters varchar, edition varchar, year integer, method varchar, economy "
+        "varchar, sector varchar, x double, loss_value double, loss_pct double, is_target "
+        "boolean); insert into scenario_results values ('old', now(), 's', '{}', '62', 2018, "
+        "'leontief_demand', 'KOR', 'c14', 1.0, 0.5, 0.5, true)"
+    )
+    with duckdb.connect(str(history)) as con:
+        con.execute(old)
+    new = pd.DataFrame(
+        {
+            "run_id": ["new"],
+            "scenario_id": ["s"],
+            "year": [2018],
+            "vintage": ["2022-03"],
+            "file_sha256": ["ab" * 32],
+            "synthetic": [False],
+        }
+    )
+    append_rows(history, "scenario_results", DDL, new)
+    append_rows(history, "scenario_results", DDL, new.assign(run_id="again"))  # idempotent DDL
+    assert query(
+        history,
+        "select run_id, vintage, file_sha256, synthetic from scenario_results order by run_id",
+    ) == [("again", "2022-03", "ab" * 32, False), ("new", "2022-03", "ab" * 32, False),
+          ("old", None, None, None)]  # fmt: skip
+
+
 # --- words, charts, summary --------------------------------------------------------------
 
 
@@ -389,7 +445,7 @@ def small_result(sc: Scenario, seed: int = 3) -> pd.DataFrame:
 def test_chart_names_target_sectors_economies_units_and_methods():
     sc = scenario(edition="62", description="half of Korea's electricals")
     result = small_result(sc)
-    fig = draw_figure(result, sc, 2018)
+    fig = draw_figure(result, sc, 2018, "PRC")
     left, right = fig.axes
     title = fig._suptitle.get_text()
     assert title.splitlines()[0] == "Republic of Korea (KOR) — Electricals (c14), 50 % cut, 2018"
@@ -414,7 +470,7 @@ def test_chart_names_target_sectors_economies_units_and_methods():
 def test_economy_panel_sums_losses_outside_the_target():
     sc = scenario()
     result = small_result(sc)
-    fig = draw_figure(result, sc, 2018)
+    fig = draw_figure(result, sc, 2018, "PRC")
     right = fig.axes[1]
     names = [t.get_text() for t in right.get_yticklabels()]
     others = result[~result["is_target"]]
@@ -427,10 +483,31 @@ def test_economy_panel_sums_losses_outside_the_target():
 
 def test_chart_of_a_focus_economy_wholly_in_the_target_says_so():
     sc = scenario(economies=("PRC",), sectors=())
-    fig = draw_figure(small_result(sc), sc, 2018)
+    fig = draw_figure(small_result(sc), sc, 2018, "PRC")
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts == ["no PRC manufacturing sector to show"]
     assert fig.axes[0].get_title().endswith("(target sectors left out)")
+
+
+def test_chart_shows_the_sectors_of_the_economy_it_is_given():
+    """The left panel follows the panel's economy (dbt var panel_economy), not a constant."""
+    sc = scenario(economies=("USA",), sectors=("c14",))
+    result = small_result(sc)
+    left = draw_figure(result, sc, 2018, "KOR").axes[0]
+    assert left.get_title() == "Most affected manufacturing sectors in Republic of Korea (KOR)"
+    kor = result[(result["economy"] == "KOR") & result["sector"].isin(MANUFACTURING)]
+    expected = kor.groupby("sector")["loss_pct"].max().sort_values(ascending=False)
+    assert [t.get_text() for t in left.get_yticklabels()] == [
+        sector_label(s) for s in expected.index
+    ]
+
+
+def test_the_focus_economy_is_the_published_panels(tmp_path):
+    wh = fake_warehouse(tmp_path / "w.duckdb", cells(["62"], [2018]))
+    assert panel_economy(wh) == "PRC"  # no mart: the var of dbt_project.yml
+    with duckdb.connect(str(wh)) as con:
+        con.execute("create table mart_icc_ics as select 'KOR' as economy, 'c3' as sector")
+    assert panel_economy(wh) == "KOR"
 
 
 def test_summary_names_sectors_and_economies_in_words():
@@ -532,7 +609,18 @@ def test_scenario_writes_results_and_chart(built, tmp_path):
     assert [c for (c,) in columns] == [
         "run_id", "run_time", "scenario_id", "parameters", "edition", "year", "method",
         "economy", "sector", "x", "loss_value", "loss_pct", "is_target",
+        "vintage", "file_sha256", "synthetic",
     ]  # fmt: skip
+    used = query(
+        tmp_path / "history.duckdb",
+        "select distinct edition, year, vintage, file_sha256, synthetic from scenario_results",
+    )
+    current = query(
+        root / "warehouse" / "gvc.duckdb",
+        "select edition, year, vintage, file_sha256, is_synthetic from int_adb_mrio__tables "
+        "where is_current and edition = '62' and year = 2018",
+    )
+    assert used == current and used[0][2] == "synthetic" and used[0][4] is True
     lines = result.stdout.splitlines()
     assert lines[0].startswith(
         "kor_c14_supply_cut_50 2018 leontief_demand [demand-driven (Leontief)]: "

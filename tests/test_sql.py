@@ -203,6 +203,19 @@ REFUSED = [
     ("with x as (copy (select 1) to 'leak.csv') select * from x", "COPY"),
     ("/* hidden */ drop table mart_icc_ics", "DROP TABLE"),
     ("create table t as pivot mart_icc_ics on year", "CREATE TABLE"),
+    ("select * from checkpoint()", "checkpoint()"),
+    ("select * from force_checkpoint()", "force_checkpoint()"),
+    ("from main.force_checkpoint()", "force_checkpoint()"),
+    ("select (select count(*) from checkpoint()) as n", "checkpoint()"),
+    ("with c as (from checkpoint()) select * from c", "checkpoint()"),
+    ("explain analyze select * from checkpoint()", "EXPLAIN ANALYZE"),
+    ("select * from enable_profiling()", "enable_profiling()"),
+    ("select * from query('select * from checkpoint()')", "query()"),
+    (
+        "select * from json_execute_serialized_sql(json_serialize_sql("
+        "'with x as (insert into t values (1) returning *) select * from x'))",
+        "json_execute_serialized_sql()",
+    ),
 ]
 
 

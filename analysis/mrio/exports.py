@@ -38,7 +38,6 @@ class ExportContent:
     dva_wwz: FloatArray
     domestic_content: FloatArray  # b: column sums of v_s B_ss over domestic sources
     local_content: FloatArray  # l: column sums of v_s L_ss
-    va_origin: FloatArray  # G x n: value added of each source economy per unit of output
 
 
 def value_added_origin(solver: LeontiefSolver) -> FloatArray:
@@ -52,11 +51,17 @@ def value_added_origin(solver: LeontiefSolver) -> FloatArray:
     return solver.Bt(masked).T
 
 
-def export_content(solver: LeontiefSolver, dec: Decomposition) -> ExportContent:
-    """WWZ DVA and the domestic-content and local-inverse weights for every sector."""
+def export_content(
+    solver: LeontiefSolver, dec: Decomposition, origin: FloatArray | None = None
+) -> ExportContent:
+    """WWZ DVA and the domestic-content and local-inverse weights for every sector.
+
+    ``origin`` is :func:`value_added_origin` of ``solver`` when the caller has it already
+    (computed here otherwise).
+    """
     t = solver.table
     rows, own = np.arange(t.n), t.economy_index
-    origin = value_added_origin(solver)
+    origin = value_added_origin(solver) if origin is None else origin
     b = origin[own, rows]
     local = dec.vL  # L is block diagonal, so (v L)_i = (v_s L_ss)_i
 
@@ -68,6 +73,4 @@ def export_content(solver: LeontiefSolver, dec: Decomposition) -> ExportContent:
 
     E, E_int = t.exports, t.exports_intermediate
     dva = b * E - local * ddc_fin_base - (b - local) * E_int
-    return ExportContent(
-        exports=E, dva_wwz=dva, domestic_content=b, local_content=local, va_origin=origin
-    )
+    return ExportContent(exports=E, dva_wwz=dva, domestic_content=b, local_content=local)

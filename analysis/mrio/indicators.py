@@ -9,7 +9,7 @@ from analysis.mrio.decomposition import wwyz_decomposition
 from analysis.mrio.exports import export_content
 from analysis.mrio.lengths import gvc_lengths, ratio
 from analysis.mrio.leontief import LeontiefSolver
-from analysis.mrio.table import IOTable
+from analysis.mrio.table import FloatArray, IOTable
 
 #: Columns of ``gvc_indicators`` (and of ``fct_gvc_participation`` except its keys).
 GVC_COLUMNS: tuple[str, ...] = (
@@ -41,11 +41,15 @@ GVC_COLUMNS: tuple[str, ...] = (
 )
 
 
-def gvc_indicators(table: IOTable, solver: LeontiefSolver | None = None) -> pd.DataFrame:
+def gvc_indicators(
+    table: IOTable, solver: LeontiefSolver | None = None, *, origin: FloatArray | None = None
+) -> pd.DataFrame:
     r"""WWYZ decomposition, participation, lengths, position and DVAR for every sector.
 
     One LU factorisation of ``I - A`` (reused from ``solver`` when given) and G local
-    inverses; every quantity is a matrix-vector product or solve.
+    inverses; every quantity is a matrix-vector product or solve. ``origin``: the value-added
+    origin matrix of the table (:func:`~analysis.mrio.exports.value_added_origin`) when the
+    caller has computed it for other indicators too.
 
     Returns
     -------
@@ -59,7 +63,7 @@ def gvc_indicators(table: IOTable, solver: LeontiefSolver | None = None) -> pd.D
     solver = solver or LeontiefSolver(table)
     dec = wwyz_decomposition(solver)
     lengths = gvc_lengths(solver, dec)
-    content = export_content(solver, dec)
+    content = export_content(solver, dec, origin)
 
     gvcpt_f = ratio(dec.v_gvc_s + dec.v_gvc_c, table.va)
     gvcpt_b = ratio(dec.y_gvc_s + dec.y_gvc_c, table.y)

@@ -102,10 +102,6 @@ class LeontiefSolver:
         """``A_F.T @ rhs``."""
         return self._AF.T @ rhs
 
-    def local_inverse_blocks(self) -> FloatArray:
-        """The G local inverses ``(I - A_ss)^-1``, shape (G, N, N) (a copy)."""
-        return self._L_blocks.copy()
-
 
 def dense_leontief_inverse(table: IOTable) -> FloatArray:
     """The explicit global inverse ``(I - A)^-1`` (n x n). For checks and small tables only."""

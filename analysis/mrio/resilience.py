@@ -11,7 +11,9 @@ of source economy r per unit of j's final output (columns of W sum to 1 where x 
   and Wei 2014). NaN where x_j = 0.
 - ``hhi_sources``: Herfindahl-Hirschman index of the foreign sources,
   ``sum_{r != e(j)} s_rj^2`` with ``s_rj = W[r, j] / fir_total_j``; ``effective_suppliers``
-  ``= 1 / hhi_sources``. Shares and HHI are NaN where x_j = 0 or fir_total_j = 0.
+  ``= 1 / hhi_sources``. Shares and HHI are NaN where x_j = 0 or fir_total_j = 0, and so are
+  the group exposures and the regional share built from the shares (undefined, not "no
+  exposure": docs/architecture.md, decision 1).
 - ``upstreamness`` ``U = (B x) / x`` (Antras, Chor, Fally and Hillberry 2012; equal to the
   Ghosh row sums, Miller and Temurshoev 2017); ``downstreamness`` ``D = 1'B``.
 - ``criticality``: gross output lost by all other sectors when j is fully extracted (row,
@@ -27,7 +29,7 @@ import pandas as pd
 from analysis.mrio.exports import value_added_origin
 from analysis.mrio.lengths import ratio
 from analysis.mrio.leontief import LeontiefSolver
-from analysis.mrio.table import IOTable
+from analysis.mrio.table import FloatArray, IOTable
 
 RESILIENCE_COLUMNS: tuple[str, ...] = (
     "economy",
@@ -43,10 +45,10 @@ RESILIENCE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _origin_shares(table: IOTable, solver: LeontiefSolver) -> tuple[np.ndarray, np.ndarray]:
-    """(fir_total, S) with S[r, j] the share of source economy r in j's foreign content;
-    both NaN where x_j = 0, S NaN where fir_total_j = 0."""
-    origin = value_added_origin(solver)  # G x n
+def _origin_shares(table: IOTable, origin: FloatArray) -> tuple[np.ndarray, np.ndarray]:
+    """(fir_total, S) with S[r, j] the share of source economy r in j's foreign content,
+    from the value-added origin matrix ``origin`` (G x n, :func:`value_added_origin`); both
+    NaN where x_j = 0, S NaN where fir_total_j = 0 (0 for j's own economy elsewhere)."""
     foreign = origin.copy()
     foreign[table.economy_index, np.arange(table.n)] = 0.0
     fir_total = np.where(table.x != 0, foreign.sum(axis=0), np.nan)
@@ -56,12 +58,18 @@ def _origin_shares(table: IOTable, solver: LeontiefSolver) -> tuple[np.ndarray, 
     return fir_total, shares
 
 
-def resilience_indicators(table: IOTable, solver: LeontiefSolver | None = None) -> pd.DataFrame:
-    """One row per economy-sector with the columns :data:`RESILIENCE_COLUMNS`."""
+def resilience_indicators(
+    table: IOTable, solver: LeontiefSolver | None = None, *, origin: FloatArray | None = None
+) -> pd.DataFrame:
+    """One row per economy-sector with the columns :data:`RESILIENCE_COLUMNS`.
+
+    ``origin``: :func:`value_added_origin` of ``solver`` when the caller has it already.
+    """
     solver = solver or LeontiefSolver(table)
+    origin = value_added_origin(solver) if origin is None else origin
     x = table.x
     fir_direct = ratio((table.Z * ~table.domestic_mask).sum(axis=0), x)
-    fir_total, shares = _origin_shares(table, solver)
+    fir_total, shares = _origin_shares(table, origin)
     hhi = np.nansum(shares**2, axis=0)
     hhi = np.where(np.isnan(shares).all(axis=0), np.nan, hhi)
     col_sums = solver.Bt(np.ones(table.n))
@@ -89,7 +97,7 @@ def foreign_value_added_shares(
 ) -> pd.DataFrame:
     """Long table: economy, sector, source_economy, fva_share (sources other than own)."""
     solver = solver or LeontiefSolver(table)
-    _, shares = _origin_shares(table, solver)
+    _, shares = _origin_shares(table, value_added_origin(solver))
     G, n = table.G, table.n
     own = np.broadcast_to(table.economy_index, (G, n))
     keep = own != np.arange(G)[:, None]
@@ -108,17 +116,23 @@ def group_exposures(
     solver: LeontiefSolver,
     groups: dict[str, frozenset[str]],
     regions: dict[str, str],
+    *,
+    origin: FloatArray | None = None,
 ) -> pd.DataFrame:
     """Share of each sector's foreign value added from each group and from its own region.
 
     ``exposure_<group>_j = sum_{r in group, r != e(j)} s_rj`` and ``regional_share_j`` the
     same sum over the other economies of j's region (``regions``: economy -> region), with
-    ``s_rj`` the source shares of :func:`foreign_value_added_shares` (0 where undefined).
-    One row per economy-sector in table order: ``economy, sector, exposure_<group>...,
-    regional_share``.
+    ``s_rj`` the source shares of :func:`foreign_value_added_shares`. Where the shares are
+    undefined (x_j = 0, or no foreign value added: ``hhi_sources`` NaN) both are NaN, never 0
+    ("not exposed" would be a claim the table does not make). ``origin``:
+    :func:`value_added_origin` of ``solver`` when the caller has it already. One row per
+    economy-sector in table order: ``economy, sector, exposure_<group>..., regional_share``.
     """
-    _, shares = _origin_shares(table, solver)
-    shares = np.nan_to_num(shares, nan=0.0)
+    origin = value_added_origin(solver) if origin is None else origin
+    _, shares = _origin_shares(table, origin)
+    undefined = np.isnan(shares).all(axis=0)
+    shares = np.where(undefined[None, :], 0.0, shares)  # summed below, NaN put back after
     shares[table.economy_index, np.arange(table.n)] = 0.0  # own economy is not a source
     source = np.array(table.economies)
     out = {
@@ -127,8 +141,9 @@ def group_exposures(
     }
     for group, members in sorted(groups.items()):
         rows = np.isin(source, list(members))
-        out[f"exposure_{group}"] = shares[rows].sum(axis=0) + 0.0
+        out[f"exposure_{group}"] = np.where(undefined, np.nan, shares[rows].sum(axis=0) + 0.0)
     region_of_source = np.array([regions.get(e, f"unknown:{e}") for e in source], dtype=object)
     same = region_of_source[:, None] == region_of_source[table.economy_index][None, :]
-    out["regional_share"] = np.where(same, shares, 0.0).sum(axis=0) + 0.0
+    regional = np.where(same, shares, 0.0).sum(axis=0) + 0.0
+    out["regional_share"] = np.where(undefined, np.nan, regional)
     return pd.DataFrame(out)

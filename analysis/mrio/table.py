@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from functools import cached_property
 
 import numpy as np
-import pandas as pd
 
 from analysis.mrio.errors import MrioError
 
@@ -163,32 +162,3 @@ class IOTable:
         """Domestic blocks ``A_ss`` stacked, shape (G, N, N)."""
         N = self.N
         return np.stack([self.A[g * N : (g + 1) * N, g * N : (g + 1) * N] for g in range(self.G)])
-
-    # -- reporting ----------------------------------------------------------------------
-    def anomalies(self) -> pd.DataFrame:
-        """Economy-sectors where ratios are undefined or out of range (reported, not errors).
-
-        Rules: ``x <= 0``, ``va <= 0``, ``y <= 0``, input-coefficient column sum ``>= 1``.
-        """
-        colsum = self.A.sum(axis=0)
-        rules = {
-            "x <= 0": (self.x <= 0, self.x),
-            "va <= 0": (self.va <= 0, self.va),
-            "y <= 0": (self.y <= 0, self.y),
-            "input coefficient column sum >= 1": (colsum >= 1, colsum),
-        }
-        frames = [
-            pd.DataFrame(
-                {
-                    "year": self.year,
-                    "economy": self.economy_of_row[hit],
-                    "sector": self.sector_of_row[hit],
-                    "rule": rule,
-                    "value": values[hit],
-                }
-            )
-            for rule, (hit, values) in rules.items()
-            if hit.any()
-        ]
-        columns = ["year", "economy", "sector", "rule", "value"]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

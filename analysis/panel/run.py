@@ -22,6 +22,7 @@ from analysis.panel.tables import (
     descriptive_note,
     descriptive_table,
     regression_table,
+    standardisation_text,
     table_note,
 )
 from analysis.provenance import Provenance, from_mart
@@ -165,8 +166,11 @@ def build_tables(frame: pd.DataFrame, run: EstimationRun, exposure: str) -> list
         )
     ]
     years = frame["year"].nunique()
+    standardised = standardisation_text(frame)
     for stem, fits in run.fits.items():
-        note = table_note(run.specs[stem], fits, exposure=exposure, years=years)
+        note = table_note(
+            run.specs[stem], fits, exposure=exposure, years=years, standardised=standardised
+        )
         number = int(stem.removeprefix("table"))
         cells = regression_table(fits)
         tables.append(

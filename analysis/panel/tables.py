@@ -108,15 +108,54 @@ def _by_column(items) -> dict:
     return out
 
 
+#: Mart columns naming the years whose mean and SD standardise the index (int_kof__standardised).
+WINDOW_COLUMNS = ("standardise_first_year", "standardise_last_year")
+#: How z is described when the frame does not say which years standardise it.
+UNKNOWN_WINDOW = "the index standardised with the mean and SD of a fixed window of years"
+
+
+def _span(first: int, last: int) -> str:
+    return f"{first}-{last}" if first != last else str(first)
+
+
+def standardisation_text(frame: pd.DataFrame) -> str:
+    """How z is standardised, from the mart's window columns and the panel's years.
+
+    'the index standardised with its mean and SD over 2008-2018 (mean 0, SD 1 over the panel
+    years)' when the window is the panel; otherwise mean 0 and SD 1 are claimed for the window
+    only. Without the window columns (a mart built before them) no moments are claimed.
+    """
+    windows = (
+        frame[list(WINDOW_COLUMNS)].dropna().drop_duplicates()
+        if set(WINDOW_COLUMNS) <= set(frame.columns)
+        else pd.DataFrame()
+    )
+    if len(windows) != 1:
+        return UNKNOWN_WINDOW
+    first, last = (int(v) for v in windows.iloc[0])
+    years = frame["year"]
+    window = _span(first, last)
+    text = f"the index standardised with its mean and SD over {window}"
+    if (int(years.min()), int(years.max())) == (first, last):
+        return f"{text} (mean 0, SD 1 over the panel years)"
+    panel = _span(int(years.min()), int(years.max()))
+    return (
+        f"{text} (a window fixed so that new years do not rescale old ones: mean 0 and SD 1 "
+        f"over {window} only, not over the panel's {panel})"
+    )
+
+
 def table_note(
     specs: list[Spec],
     fits: list[PanelFit],
     *,
     exposure: str = "backward",
     years: int | None = None,
+    standardised: str | None = None,
 ) -> str:
     """The note under a regression table: its inference, stars, resampling p-values,
-    R-squared and designs, each sentence naming the columns it is about."""
+    R-squared and designs, each sentence naming the columns it is about. ``standardised``:
+    how z is standardised (:func:`standardisation_text` of the estimation frame)."""
     parts = [
         "t-statistics in parentheses.",
         _inference_sentence(specs, fits),
@@ -124,7 +163,7 @@ def table_note(
         _resampling_sentence(specs, fits),
         "Within R-squared: of the model net of its fixed effects"
         + (" (two-way within R-squared under year FE)." if _has(specs, "twoway") else "."),
-        *_design_sentences(specs, exposure, years),
+        *_design_sentences(specs, exposure, years, standardised),
         *_diagnosis_sentences(fits),
     ]
     return " ".join(p for p in parts if p)
@@ -182,7 +221,9 @@ def _resampling_sentence(specs: list[Spec], fits: list[PanelFit]) -> str:
     return text
 
 
-def _design_sentences(specs: list[Spec], exposure: str, years: int | None) -> list[str]:
+def _design_sentences(
+    specs: list[Spec], exposure: str, years: int | None, standardised: str | None
+) -> list[str]:
     designs = _by_column((s.column, s.design) for s in specs)
     interests = {s.design: LABELS.get(s.interest, s.interest) for s in specs}
     out = []
@@ -197,9 +238,9 @@ def _design_sentences(specs: list[Spec], exposure: str, years: int | None) -> li
         lagged = ", lagged one year" if name.startswith("L.") else ""
         out.append(
             f"{columns_text(designs['exposure']).capitalize()}: {name} = s_i x z(Anti_global)"
-            f"{lagged}, with s_i the industry's {EXPOSURE_SHARES[exposure]} and z the index "
-            "standardised over the panel years (mean 0, SD 1), identifies the differential "
-            "effect across industries."
+            f"{lagged}, with s_i the industry's {EXPOSURE_SHARES[exposure]} and z "
+            f"{standardised or UNKNOWN_WINDOW}, identifies the differential effect across "
+            "industries."
         )
     if "trend" in designs:
         span = f"{years} annual values" if years else "the annual values"
@@ -261,8 +302,7 @@ def descriptive_note(frame: pd.DataFrame, exposure: str = "backward") -> str:
         f"{frame['sector'].nunique()} industries, {years.min()}-{years.max()} "
         f"({len(frame)} industry-years). L. marks a variable lagged one year. Exposure = "
         "s_i x z(Anti_global), with s_i the industry's "
-        f"{EXPOSURE_SHARES['backward']} and z the index standardised over "
-        f"{years.min()}-{years.max()} (mean 0, SD 1)"
+        f"{EXPOSURE_SHARES['backward']} and z {standardisation_text(frame)}"
         + (
             f"; the {exposure} variant takes the {EXPOSURE_SHARES[exposure]} as s_i."
             if exposure != "backward"

@@ -30,7 +30,7 @@ from analysis.scenario.schema import (
     load_scenarios,
     select,
 )
-from analysis.scenario.warehouse import table_from_warehouse, table_provenance
+from analysis.scenario.warehouse import table_provenance
 
 __all__ = [
     "DDL",
@@ -44,6 +44,5 @@ __all__ = [
     "scenario_chart",
     "select",
     "summary_lines",
-    "table_from_warehouse",
     "table_provenance",
 ]

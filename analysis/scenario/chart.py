@@ -1,7 +1,8 @@
 """The chart of one scenario and year: who loses, in words, one colour per method.
 
-Left: the most affected manufacturing sectors of the focus economy (PRC, the panel's
-economy), loss in % of each sector's gross output. Right: total loss by economy outside the
+Left: the most affected manufacturing sectors of the focus economy (the panel's economy, dbt
+var ``panel_economy``, PRC by default: :func:`analysis.scenario.warehouse.panel_economy`),
+loss in % of each sector's gross output. Right: total loss by economy outside the
 target (USD million), since supply shocks propagate across economies. The title names the
 shocked economy-sectors, the shock and the year; the provenance goes in via ``save_png``.
 """
@@ -34,7 +35,6 @@ from analysis.scenario.labels import (
 )
 from analysis.scenario.schema import Scenario
 
-FOCUS_ECONOMY = "PRC"
 TOP = 10
 PCT_AXIS = "output loss, % of the sector's gross output"
 USD_AXIS = "output loss outside the target, USD million"
@@ -45,13 +45,11 @@ def chart_title(sc: Scenario, year: int) -> str:
     return f"{target_label(sc.economies, sc.sectors)}, {shock_label(sc.shock, sc.methods)}, {year}"
 
 
-def focus_sectors(result: pd.DataFrame, methods: tuple[str, ...]) -> pd.DataFrame:
-    """Loss in % of gross output of the focus economy's most affected manufacturing sectors
+def focus_sectors(result: pd.DataFrame, methods: tuple[str, ...], focus: str) -> pd.DataFrame:
+    """Loss in % of gross output of the ``focus`` economy's most affected manufacturing sectors
     outside the target: rows sectors (largest first), columns methods."""
     rows = result[
-        (result["economy"] == FOCUS_ECONOMY)
-        & result["sector"].isin(MANUFACTURING)
-        & ~result["is_target"]
+        (result["economy"] == focus) & result["sector"].isin(MANUFACTURING) & ~result["is_target"]
     ]
     wide = rows.pivot_table(index="sector", columns="method", values="loss_pct") * 100
     order = wide.max(axis=1).sort_values(ascending=False).index[:TOP]
@@ -86,15 +84,16 @@ def _bars(ax, wide: pd.DataFrame, labels: list[str], xlabel: str, empty: str) ->
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
 
 
-def draw_figure(result: pd.DataFrame, sc: Scenario, year: int) -> Figure:
-    """The two-panel figure of one scenario-year (``result``: rows of that year only)."""
+def draw_figure(result: pd.DataFrame, sc: Scenario, year: int, focus: str) -> Figure:
+    """The two-panel figure of one scenario-year (``result``: rows of that year only);
+    ``focus``: the economy whose manufacturing sectors the left panel shows."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(14, 6.4), gridspec_kw={"width_ratios": [1, 1]})
-    sectors = focus_sectors(result, sc.methods)
+    sectors = focus_sectors(result, sc.methods, focus)
     labels = [sector_label(s) for s in sectors.index]
-    _bars(left, sectors, labels, PCT_AXIS, f"no {FOCUS_ECONOMY} manufacturing sector to show")
-    targeted = (result["economy"] == FOCUS_ECONOMY) & result["is_target"]
+    _bars(left, sectors, labels, PCT_AXIS, f"no {focus} manufacturing sector to show")
+    targeted = (result["economy"] == focus) & result["is_target"]
     left.set_title(
-        f"Most affected manufacturing sectors in {economy_label(FOCUS_ECONOMY)}"
+        f"Most affected manufacturing sectors in {economy_label(focus)}"
         + (" (target sectors left out)" if targeted.any() else ""),
         fontsize=10,
     )
@@ -126,10 +125,10 @@ def draw_figure(result: pd.DataFrame, sc: Scenario, year: int) -> Figure:
 
 
 def scenario_chart(
-    result: pd.DataFrame, path: Path, sc: Scenario, year: int, provenance: Provenance
+    result: pd.DataFrame, path: Path, sc: Scenario, year: int, provenance: Provenance, focus: str
 ) -> Path:
     """Draw and save the chart of one scenario-year with its provenance."""
-    fig = draw_figure(result, sc, year)
+    fig = draw_figure(result, sc, year, focus)
     try:
         return save_png(fig, path, title=chart_title(sc, year), provenance=provenance)
     finally:

@@ -2,7 +2,9 @@
 
 Every scenario is resolved against the warehouse (edition, years, codes) before any runs, so
 a bad one leaves no partial results. Results go to ``scenario_results`` in
-warehouse/history.duckdb, one row per run, scenario, year, method and economy-sector.
+warehouse/history.duckdb, one row per run, scenario, year, method and economy-sector, each
+naming the table it came from (``vintage``, ``file_sha256``, ``synthetic``). Histories
+written before those columns existed gain them on the next append (NULL in their rows).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.decompose import TableTask, io_table
+from analysis.decompose import TableKey, TableTask, io_table
 from analysis.history import append_rows
 from analysis.mrio import LeontiefSolver
 from analysis.mrio.scenarios import run_scenario, target_mask
@@ -24,15 +26,27 @@ from analysis.parallel import Runner, runner
 from analysis.scenario.chart import scenario_chart
 from analysis.scenario.labels import economy_sector_label, method_label, percent
 from analysis.scenario.schema import Scenario
-from analysis.scenario.warehouse import resolve, table_provenance, table_task
+from analysis.scenario.warehouse import (
+    current_table,
+    key_provenance,
+    panel_economy,
+    resolve,
+    table_task,
+)
 
-DDL = """
+CREATE = """
 create table if not exists scenario_results (
     run_id varchar, run_time timestamp, scenario_id varchar, parameters varchar,
     edition varchar, year integer, method varchar, economy varchar, sector varchar,
     x double, loss_value double, loss_pct double, is_target boolean
-)
+);
 """
+#: Columns added later: the table a result came from (NULL in rows written before them).
+ADDED = (("vintage", "varchar"), ("file_sha256", "varchar"), ("synthetic", "boolean"))
+DDL = CREATE + "".join(
+    f"alter table scenario_results add column if not exists {name} {kind};\n"
+    for name, kind in ADDED
+)
 #: Chart file names: scenario_<id>_<year>.png (ids: letters, digits, '_' and '-').
 FIGURE_NAME = re.compile(r"scenario_(?P<id>[A-Za-z0-9][A-Za-z0-9_-]*)_(?P<year>\d{4})\.png")
 
@@ -55,12 +69,19 @@ def run_scenarios(
     """
     resolved = resolve(scenarios, warehouse)
     pairs = [(sc, year) for sc in resolved for year in sc.years]
-    tasks = (ScenarioTask(sc, table_task(warehouse, sc.edition, year)) for sc, year in pairs)
+    # the current table of each (edition, year), read once: results, chart and provenance
+    # name the table that was used
+    tables = {(sc.edition, y): current_table(warehouse, sc.edition, y) for sc, y in pairs}
+    tasks = (
+        ScenarioTask(sc, table_task(warehouse, tables[sc.edition, y][0]), tables[sc.edition, y][1])
+        for sc, y in pairs
+    )
     with nullcontext(run) if run is not None else runner() as use:
         frames = use.map(scenario_result, tasks)
+    focus = panel_economy(warehouse)
     for (sc, year), result in zip(pairs, frames, strict=True):
-        provenance = table_provenance(warehouse, sc.edition, year)
-        scenario_chart(result, figure_path(figures, sc.id, year), sc, year, provenance)
+        provenance = key_provenance(*tables[sc.edition, year])
+        scenario_chart(result, figure_path(figures, sc.id, year), sc, year, provenance, focus)
     results = pd.concat(frames, ignore_index=True)
     results.insert(0, "run_time", datetime.now(UTC).replace(tzinfo=None))
     results.insert(0, "run_id", uuid.uuid4().hex[:12])
@@ -74,18 +95,20 @@ class ScenarioTask:
 
     scenario: Scenario
     table: TableTask
+    synthetic: bool  # the table is the bundled synthetic sample
 
 
 def scenario_result(task: ScenarioTask) -> pd.DataFrame:
     """Long results of one scenario on one table (pure; runs on a Dask worker or here)."""
     sc, table = task.scenario, io_table(task.table)
+    key: TableKey = task.table.key
     mask = target_mask(table, sc.economies, sc.sectors)
     result = run_scenario(table, mask, sc.shock, sc.methods, LeontiefSolver(table))
-    result.insert(0, "year", task.table.key.year)
+    result.insert(0, "year", key.year)
     result.insert(0, "edition", sc.edition)
     result.insert(0, "parameters", sc.parameters())
     result.insert(0, "scenario_id", sc.id)
-    return result
+    return result.assign(vintage=key.vintage, file_sha256=key.file_sha256, synthetic=task.synthetic)
 
 
 def prune_figures(declared: list[Scenario], figures: Path) -> list[Path]:

@@ -8,21 +8,27 @@ the warehouse lacks is :class:`ScenarioCannotRun`; codes absent from the year's 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 
+from analysis.config import Paths
 from analysis.connect import connect_published
-from analysis.decompose import TableKey, TableTask, fetch_task, io_table
+from analysis.decompose import TableKey, TableTask, fetch_task
 from analysis.errors import CannotRun
-from analysis.mrio import IOTable
-from analysis.provenance import Provenance, SourceProvenance
+from analysis.provenance import Provenance, SourceProvenance, year_spans
+from analysis.quality.suites import dbt_vars
 from analysis.scenario.schema import Scenario, ScenarioCannotRun, ScenarioError
 
-#: The edition a scenario uses when it names none and the warehouse has it (dbt
-#: ``var('panel_edition')``); otherwise the warehouse's only edition.
+#: The edition a scenario uses when it names none and the warehouse has it; otherwise the
+#: warehouse's only edition. Fixed here, the same rule as the panel's edition when dbt var
+#: ``panel_edition`` is unset (int_icc_ics__gvc); a build with ``--panel-edition`` does not
+#: change it: a scenario on another edition names it (``edition:``).
 DEFAULT_EDITION = "62"
+
+
+#: dbt var whose value is the ICC/ICS panel's economy (the focus of the scenario charts).
+PANEL_ECONOMY_VAR = "panel_economy"
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -41,18 +47,6 @@ def _query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]
                 f"{warehouse} lacks a table the scenarios read ({str(exc).splitlines()[0]}): "
                 "run `gvc build`"
             ) from None
-
-
-def year_spans(years: Iterable[int]) -> str:
-    """'2000, 2007-2018' from the years."""
-    ordered = sorted(set(years))
-    spans: list[list[int]] = []
-    for y in ordered:
-        if spans and y == spans[-1][1] + 1:
-            spans[-1][1] = y
-        else:
-            spans.append([y, y])
-    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans) or "none"
 
 
 def resolve_edition(sc: Scenario, available: dict[str, set[int]], warehouse: Path) -> str:
@@ -143,21 +137,36 @@ def table_codes(warehouse: Path, edition: str, year: int) -> dict[str, set[str]]
     return {"economies": {r[0] for r in rows}, "sectors": {r[1] for r in rows}}
 
 
-def table_task(warehouse: Path, edition: str, year: int) -> TableTask:
-    """The current (edition, year) table's economies and ``[Z | F]`` block, by position."""
-    key, _ = current_table(warehouse, edition, year)
+def table_task(warehouse: Path, key: TableKey) -> TableTask:
+    """The table ``key`` (:func:`current_table`): its economies and ``[Z | F]`` block."""
     with connect(warehouse) as con:
         flows, output = con.table("stg_adb_mrio__flows"), con.table("stg_adb_mrio__output")
         return fetch_task(flows, output, key, {}, {})
 
 
-def table_from_warehouse(warehouse: Path, edition: str, year: int) -> IOTable:
-    """The current (edition, year) IOTable of the published warehouse."""
-    return io_table(table_task(warehouse, edition, year))
+def key_provenance(key: TableKey, synthetic: bool) -> Provenance:
+    """Provenance of the table ``key``: its edition, year and vintage, synthetic or not."""
+    detail = f"edition {key.edition}, {key.year}, vintage {key.vintage}"
+    return Provenance((SourceProvenance("adb_mrio", synthetic, detail),))
 
 
 def table_provenance(warehouse: Path, edition: str, year: int) -> Provenance:
     """Provenance of the current (edition, year) table: its vintage, synthetic or not."""
-    key, synthetic = current_table(warehouse, edition, year)
-    detail = f"edition {edition}, {year}, vintage {key.vintage}"
-    return Provenance((SourceProvenance("adb_mrio", synthetic, detail),))
+    return key_provenance(*current_table(warehouse, edition, year))
+
+
+def panel_economy(warehouse: Path) -> str:
+    """The economy of the published ICC/ICS panel (dbt var ``panel_economy``, PRC by default).
+
+    Read from ``mart_icc_ics.economy`` of the warehouse, so the charts follow the var the
+    warehouse was built with; a warehouse built before that column existed falls back to the
+    var in the project's ``dbt_project.yml``.
+    """
+    with connect(warehouse) as con:
+        try:
+            rows = con.execute("select distinct economy from mart_icc_ics").fetchall()
+        except duckdb.Error:
+            rows = []
+    if len(rows) == 1 and rows[0][0]:
+        return str(rows[0][0])
+    return str(dbt_vars(Paths.from_env().home)[PANEL_ECONOMY_VAR])

@@ -10,8 +10,10 @@ DuckDB's own parser classifies every statement before anything runs. Accepted:
 
 Everything else is refused with :class:`ReadOnlyViolation`. A SELECT can still write through a
 data-modifying WITH clause (``with x as (insert ... returning *) select ...`` or
-``with x as (copy ... to 'file') select ...``), so each SELECT is also serialised by DuckDB
-(``json_serialize_sql``) and every query node in its tree must be a reading node.
+``with x as (copy ... to 'file') select ...``) or through a table function that acts
+(``select * from checkpoint()``: :data:`ACTING_TABLE_FUNCTIONS`), so each SELECT is also
+serialised by DuckDB (``json_serialize_sql``): every query node in its tree must be a reading
+node, and no table function in it may be one that acts.
 """
 
 from __future__ import annotations
@@ -42,11 +44,26 @@ READ_ONLY_PRAGMAS = frozenset(
 )
 # query nodes that only read (INSERT_/UPDATE_/DELETE_/MERGE_INTO_/COPY_QUERY_NODE write)
 READING_NODES = frozenset({"SELECT_NODE", "SET_OPERATION_NODE", "RECURSIVE_CTE_NODE", "CTE_NODE"})
+#: DuckDB table functions that write the database or change the session when selected from
+#: (``checkpoint()`` is CHECKPOINT, ``enable_profiling()`` is the PRAGMA), or run SQL the gate
+#: cannot see (``query('...')``, ``json_execute_serialized_sql(...)``, which runs a writing
+#: WITH): refused wherever they appear in a query
+ACTING_TABLE_FUNCTIONS = frozenset(
+    {"checkpoint", "force_checkpoint", "json_execute_serialized_sql", "query"}
+    | {"enable_logging", "disable_logging", "truncate_duckdb_logs"}
+    | {"enable_profiling", "disable_profiling"}
+    | {"create_external_resource", "deregister_external_resource"}
+    | {"destroy_external_resource", "register_external_resource"}
+    | {"register_external_resource_type"}
+)
 # a PIVOT typed MULTI cannot be serialised: it is accepted only without any of these words
-WRITING_WORDS = frozenset(
-    {"alter", "attach", "call", "checkpoint", "copy", "create", "delete", "detach", "drop"}
-    | {"export", "import", "insert", "install", "load", "merge", "reset", "set", "truncate"}
-    | {"update", "use", "vacuum"}
+WRITING_WORDS = (
+    frozenset(
+        {"alter", "attach", "call", "checkpoint", "copy", "create", "delete", "detach", "drop"}
+        | {"export", "import", "insert", "install", "load", "merge", "reset", "set", "truncate"}
+        | {"update", "use", "vacuum"}
+    )
+    | ACTING_TABLE_FUNCTIONS
 )
 ACCEPTED = (
     "Only queries (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE, PIVOT), EXPLAIN"
@@ -113,9 +130,12 @@ def _check(con: duckdb.DuckDBPyConnection, text: str, kind: duckdb.StatementType
     if first == "explain":
         _check_explain(con, text)
     elif kind == duckdb.StatementType.SELECT:
-        writing = _writing_nodes(con, text)
+        writing, acting = _writing_parts(con, text)
         if writing:
             raise _refusal(f"WITH ... {' / '.join(writing)}", text, "(a data-modifying WITH)")
+        if acting:
+            hint = "(a table function that writes, changes the session or runs hidden SQL)"
+            raise _refusal(" / ".join(f"{name}()" for name in acting), text, hint)
     elif kind == duckdb.StatementType.MULTI and first in ("pivot", "select", "from"):
         found = sorted(WRITING_WORDS.intersection(w.lower() for w in words))
         if found:
@@ -171,13 +191,15 @@ def _explained(text: str) -> tuple[str, list[str]]:
     return prefix, candidates
 
 
-def _writing_nodes(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
-    """The kinds of writing query nodes in a SELECT's parse tree ('INSERT', 'COPY', ...)."""
+def _writing_parts(con: duckdb.DuckDBPyConnection, text: str) -> tuple[list[str], list[str]]:
+    """The kinds of writing query nodes in a SELECT's parse tree ('INSERT', 'COPY', ...) and
+    the acting table functions it calls ('checkpoint', ...)."""
     rows = con.execute("select json_serialize_sql(?)", [text]).fetchall()
     tree = json.loads(rows[0][0])
     if tree.get("error"):
-        return ["an unverifiable statement"]
+        return ["an unverifiable statement"], []
     found: set[str] = set()
+    acting: set[str] = set()
     stack: list[object] = [tree]
     while stack:
         node = stack.pop()
@@ -185,10 +207,14 @@ def _writing_nodes(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
             kind = node.get("type")
             if isinstance(kind, str) and kind.endswith("_NODE") and kind not in READING_NODES:
                 found.add(kind.removesuffix("_NODE").removesuffix("_QUERY").replace("_", " "))
+            if kind == "TABLE_FUNCTION":
+                name = str((node.get("function") or {}).get("function_name", "")).lower()
+                if name in ACTING_TABLE_FUNCTIONS:
+                    acting.add(name)
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-    return sorted(found)
+    return sorted(found), sorted(acting)
 
 
 def _tokens(text: str) -> list[tuple[int, str, duckdb.token_type]]:

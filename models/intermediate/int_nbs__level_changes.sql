@@ -1,4 +1,5 @@
--- NBS levels by ADB sector and indicator with their year-over-year ratio (unit checks).
+-- NBS levels by ADB sector and indicator with their year-over-year ratio (unit checks); a
+-- level of 0 has no ratio (it is not a unit mix-up: int_nbs__panel_variables warns of it).
 with
 
 levels as (
@@ -29,7 +30,7 @@ final as (
         current_year.sector,
         current_year.indicator,
         current_year.value,
-        current_year.value / nullif(previous_year.value, 0) as yoy_ratio
+        {{ safe_divide('nullif(current_year.value, 0)', 'previous_year.value') }} as yoy_ratio
     from long as current_year
     left join long as previous_year
         on

@@ -14,6 +14,7 @@ from analysis.mrio import (
     gvc_indicators,
     resilience_indicators,
 )
+from analysis.mrio.resilience import group_exposures
 from analysis.mrio.scenarios import output_change, run_scenario, target_mask
 from tests.mrio.conftest import random_table
 
@@ -210,3 +211,49 @@ def test_no_foreign_content_gives_zero_reliance_and_undefined_concentration():
     assert out.loc[e0 & (out.index != 2), "hhi_sources"].isna().all()
     buyers = out["economy"] != "E0"  # E1, E2 buy from E0 only: one source, HHI = 1
     npt.assert_allclose(out.loc[buyers & (out["fir_total"] > 0), "hhi_sources"], 1.0)
+
+
+def _closed_table() -> IOTable:
+    """E0 buys no foreign intermediates (no foreign content) and E0 s2 has no output."""
+    t = random_table(3, 3, 17)
+    Z, F = t.Z * t.domestic_mask, t.F.copy()
+    Z[:3, 3:] = t.Z[:3, 3:]
+    F[2, :], Z[2, :], Z[:, 2] = 0.0, 0.0, 0.0
+    return IOTable(Z, F, t.economies, t.sectors)
+
+
+def test_group_exposures_are_undefined_where_the_source_shares_are():
+    """No foreign inputs or no output: the exposures and the regional share are NaN, as
+    hhi_sources is (docs/architecture.md, decision 1), not 0 ("not exposed")."""
+    closed = _closed_table()
+    groups = {"g1": frozenset({"E1"}), "g12": frozenset({"E1", "E2"}), "none": frozenset()}
+    regions = {"E0": "r", "E1": "r", "E2": "q"}
+    out = group_exposures(closed, LeontiefSolver(closed), groups, regions)
+    hhi = resilience_indicators(closed)["hhi_sources"]
+    undefined = hhi.isna().to_numpy()
+    assert undefined[:3].all() and not undefined[3:].any()  # E0's three sectors
+    columns = ["exposure_g1", "exposure_g12", "exposure_none", "regional_share"]
+    assert out.loc[undefined, columns].isna().all().all()
+    # defined elsewhere: E1 and E2 buy from E0 only
+    npt.assert_array_equal(out.loc[~undefined, "exposure_none"], 0.0)
+    npt.assert_array_equal(out.loc[~undefined, "exposure_g12"], 0.0)
+    npt.assert_allclose(out.loc[~undefined & (out["economy"] == "E1"), "regional_share"], 1.0)
+    npt.assert_array_equal(out.loc[~undefined & (out["economy"] == "E2"), "regional_share"], 0.0)
+
+
+def test_group_exposures_sum_the_source_shares():
+    t = random_table(4, 3, 23)
+    groups = {"ab": frozenset({"E1", "E2"}), "all": frozenset(t.economies)}
+    regions = {"E0": "r", "E1": "r", "E2": "q", "E3": "q"}
+    out = group_exposures(t, LeontiefSolver(t), groups, regions)
+    long = foreign_value_added_shares(t)
+    ab = long[long["source_economy"].isin(["E1", "E2"])].groupby(["economy", "sector"], sort=False)[
+        "fva_share"
+    ]
+    npt.assert_allclose(
+        out["exposure_ab"],
+        ab.sum().reindex(list(zip(out["economy"], out["sector"], strict=True)), fill_value=0.0),
+        rtol=1e-12,
+    )
+    npt.assert_allclose(out["exposure_all"], 1.0, rtol=1e-12)  # every foreign source
+    assert np.isfinite(out["regional_share"]).all()

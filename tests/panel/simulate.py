@@ -95,6 +95,8 @@ def simulated_mart(seed: int = 20, *, real: bool = False) -> pd.DataFrame:
     frame["tech"] = 0.15 + 0.2 * frame["rd"] + rng.normal(0, 0.1, n)
     frame["infina"] = -1.2 + 0.1 * frame["kl"] + rng.normal(0, 0.1, n)
     frame["human"] = frame["size"] + frame["rd"] + rng.normal(0, 0.05, n)
+    frame["standardise_first_year"] = frame["year"].min()  # mean and sd over every year
+    frame["standardise_last_year"] = frame["year"].max()
     order = frame["sector"].str[1:].astype(int)
     frame["sector_order"] = order
     frame["sector_short_name"] = order.map(SHORT_NAMES)

@@ -13,7 +13,13 @@ from analysis.defaults import SEED
 from analysis.panel.render import Table, latex, latex_text, markdown
 from analysis.panel.run import estimate_tables
 from analysis.panel.spec import EXPOSURES, LABELS, table_specs, variables_used
-from analysis.panel.tables import descriptive_table, regression_table, table_note
+from analysis.panel.tables import (
+    descriptive_note,
+    descriptive_table,
+    regression_table,
+    standardisation_text,
+    table_note,
+)
 from analysis.provenance import from_mart
 from tests.panel.simulate import simulated_mart
 
@@ -276,3 +282,27 @@ def test_every_table_is_labelled_with_the_marts_provenance(estimated, estimated_
         "KOF Globalisation Index (release 2022); NBS yearbook statistics "
         "(GB/T 4754-2002 (2008-2011), GB/T 4754-2011 (2012-2018))." in md
     )
+
+
+def test_notes_name_the_years_that_standardise_z_and_claim_mean_0_sd_1_only_there():
+    """z is standardised over the panel years inside a fixed window (dbt var
+    standardise_years): over a panel that extends past it, z is not mean 0 and SD 1."""
+    specs = table_specs()["table2"]
+    fits = estimate_tables(simulated_mart(), {"table2": specs}, "clustered", 0, SEED)["table2"]
+    same = simulated_mart()  # the window is the panel: 2008-2018
+    text = standardisation_text(same)
+    assert text.endswith("over 2008-2018 (mean 0, SD 1 over the panel years)")
+    assert text in descriptive_note(same)
+    assert text in table_note(specs, fits, years=11, standardised=text)
+    z = same.groupby("year")["anti_global"].first()
+    z = (z - z.mean()) / z.std(ddof=1)
+    assert abs(z.mean()) < 1e-12 and abs(z.std(ddof=1) - 1) < 1e-12  # what the note claims
+    past = same.assign(standardise_last_year=2016)  # a panel two years past the window
+    text = standardisation_text(past)
+    assert "over 2008-2016 (a window fixed so that new years do not rescale old ones" in text
+    assert text.endswith("mean 0 and SD 1 over 2008-2016 only, not over the panel's 2008-2018)")
+    note = descriptive_note(past)
+    assert text in note and "mean 0, SD 1 over the panel years" not in note
+    unknown = table_note(specs, fits, years=11)  # no window given: no moments claimed
+    assert "fixed window of years" in unknown and "SD 1" not in unknown
+    assert "SD 1" not in descriptive_note(same.drop(columns=["standardise_last_year"]))

@@ -38,6 +38,7 @@ panel_edition as (
 final as (
 
     select
+        decomposition.economy,
         decomposition.sector,
         decomposition.year,
         decomposition.edition,

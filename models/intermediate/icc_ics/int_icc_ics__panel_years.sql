@@ -1,6 +1,9 @@
--- The panel's years: from var `panel_first_year` up to the first gap, a year counting when
--- every manufacturing sector (seed `adb_sectors`) has MRIO results and complete NBS levels
--- and China's KOFEcGI is published.
+-- The panel's years: the first run of consecutive complete years from var `panel_first_year`
+-- on, up to the first gap (a run that starts later, because `panel_first_year` is incomplete,
+-- is taken as it is; the mart's test mart_icc_ics_panel_complete then blocks publication). A
+-- year is complete when every manufacturing sector (seed `adb_sectors`) has a row in
+-- int_icc_ics__gvc and all seven NBS levels of that year, and China's KOFEcGI of the year is
+-- published in the latest KOF release. Lags and base-year shares are not required here.
 with
 
 gvc as (

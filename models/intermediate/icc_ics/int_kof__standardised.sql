@@ -1,6 +1,7 @@
 -- The anti-globalisation index of the panel years standardised with the mean and sample sd
--- of the years within var `standardise_years` (2008-2018, fixed so that a new year does not
--- rescale the earlier ones); the lag uses the same mean and sd (one scale for both).
+-- of the panel years within var `standardise_years` (2008-2018, fixed so that a new year does
+-- not rescale the earlier ones); the lag uses the same mean and sd (one scale for both). The
+-- first and last year used go with every row: z has mean 0 and sd 1 over those years only.
 with
 
 kof as (
@@ -28,7 +29,9 @@ moments as (
 
     select
         avg(anti_global) as anti_global_mean,
-        stddev_samp(anti_global) as anti_global_sd
+        stddev_samp(anti_global) as anti_global_sd,
+        min(year) as standardise_first_year,
+        max(year) as standardise_last_year
     from in_panel
     where
         year between {{ var('standardise_years')['first'] }}
@@ -48,7 +51,9 @@ final as (
         (in_panel.anti_global - moments.anti_global_mean)
         / moments.anti_global_sd as anti_global_z,
         (in_panel.anti_global_lag1 - moments.anti_global_mean)
-        / moments.anti_global_sd as anti_global_lag1_z
+        / moments.anti_global_sd as anti_global_lag1_z,
+        moments.standardise_first_year,
+        moments.standardise_last_year
     from in_panel
     cross join moments
 

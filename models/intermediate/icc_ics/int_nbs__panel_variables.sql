@@ -1,6 +1,7 @@
 -- Controls and mechanism variables of the panel from NBS levels aggregated to ADB sectors
 -- (levels first, then ratios and logs; Liu, Liu and Han 2025): size, R&D intensity, capital
--- intensity, patent growth, asset structure, R&D personnel.
+-- intensity, patent growth, asset structure, R&D personnel. Logs of levels or ratios that are
+-- not positive are null (macro safe_ln), never -inf or NaN.
 with
 
 levels as (
@@ -30,21 +31,18 @@ final as (
         classification,
 
         -- controls
-        ln(main_business_income) as size,
-        ln({{ safe_divide('rd_expenditure', 'main_business_income') }}) as rd,
-        ln({{ safe_divide('net_fixed_assets', 'avg_employees') }}) as kl,
+        {{ safe_ln('main_business_income') }} as size,
+        {{ safe_ln(safe_divide('rd_expenditure', 'main_business_income')) }} as rd,
+        {{ safe_ln(safe_divide('net_fixed_assets', 'avg_employees')) }} as kl,
 
         -- mechanisms
-        ln(patent_applications) - ln(patent_applications_lag1) as tech,
-        case
-            when patent_applications > patent_applications_lag1
-                then ln(
-                    (patent_applications - patent_applications_lag1)
-                    / patent_applications_lag1
-                )
-        end as tech_ln_growth,
-        ln({{ safe_divide('net_fixed_assets', 'total_assets') }}) as infina,
-        ln(rd_personnel_fte) as human,
+        {{ safe_ln('patent_applications') }}
+        - {{ safe_ln('patent_applications_lag1') }} as tech,
+        {{ safe_ln(safe_divide(
+            'patent_applications - patent_applications_lag1', 'patent_applications_lag1'
+        )) }} as tech_ln_growth,
+        {{ safe_ln(safe_divide('net_fixed_assets', 'total_assets')) }} as infina,
+        {{ safe_ln('rd_personnel_fte') }} as human,
 
         -- levels behind the ratios (NBS canonical units)
         main_business_income,

@@ -1,0 +1,99 @@
+"""The per-table work of ``int_gvc__decomposition`` (analysis.decompose.table_indicators)."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.testing as npt
+import pandas as pd
+import pytest
+
+import analysis.decompose
+import analysis.mrio.exports
+import analysis.mrio.resilience
+from analysis.decompose import TableKey, TableTask, io_table, output_columns, table_indicators
+from analysis.mrio import (
+    LeontiefSolver,
+    dense_leontief_inverse,
+    gvc_indicators,
+    resilience_indicators,
+)
+from analysis.mrio.resilience import group_exposures
+from analysis.reference import SECTOR_CODES
+
+GROUPS = {"near": frozenset({"KOR", "JPN"}), "usa_eu": frozenset({"USA", "GER"})}
+REGIONS = {"PRC": "east_asia", "KOR": "east_asia", "JPN": "east_asia", "USA": "americas"}
+
+
+def _task(seed: int = 3) -> TableTask:
+    """PRC, KOR, JPN, USA, RoW x 35 sectors, with the cases real tables hold: negative final
+    demand, a zero-output sector and an economy without foreign inputs."""
+    economies = ("PRC", "KOR", "JPN", "USA", "RoW")
+    G, N = len(economies), len(SECTOR_CODES)
+    n = G * N
+    rng = np.random.default_rng(seed)
+    Z = rng.uniform(0.0, 10.0, (n, n))
+    e = np.repeat(np.arange(G), N)
+    Z[e[:, None] == e[None, :]] *= 8.0
+    F = rng.uniform(5.0, 60.0, (n, G * 5))
+    F[7, 3] = -40.0  # PRC c8: disposals exceed purchases
+    Z[40, :], Z[:, 40], F[40, :] = 0.0, 0.0, 0.0  # KOR c6: no output
+    Z[np.ix_(e != 2, e == 2)] = 0.0  # JPN buys no foreign inputs: no foreign content
+    key = TableKey("62", "2022-03", 2018, "0" * 64)
+    return TableTask(key, economies, np.hstack([Z, F]), GROUPS, REGIONS)
+
+
+def test_the_value_added_origin_is_computed_once_per_table(monkeypatch):
+    calls = []
+    original = analysis.mrio.exports.value_added_origin
+
+    def counted(solver):
+        calls.append(solver)
+        return original(solver)
+
+    for module in (analysis.decompose, analysis.mrio.exports, analysis.mrio.resilience):
+        monkeypatch.setattr(module, "value_added_origin", counted, raising=False)
+    table_indicators(_task())
+    assert len(calls) == 1
+
+
+def test_table_indicators_equal_each_indicator_computed_on_its_own_to_the_bit():
+    """Sharing one origin matrix changes no bit of what the three computations give when
+    each computes its own (gvc_indicators, resilience_indicators, group_exposures)."""
+    task = _task()
+    table = io_table(task)
+    keys = ["economy", "sector"]
+    expected = (
+        gvc_indicators(table)
+        .merge(resilience_indicators(table), on=keys)
+        .merge(group_exposures(table, LeontiefSolver(table), GROUPS, REGIONS), on=keys)
+        .assign(**{k: getattr(task.key, k) for k in ("edition", "vintage", "year", "file_sha256")})
+    )
+    got = table_indicators(task)
+    assert list(got[output_columns(GROUPS)].columns) == output_columns(GROUPS)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert got["hhi_sources"].isna().sum() == 1 + 35  # KOR c6 (no output), JPN (no imports)
+
+
+def test_exposures_equal_a_dense_computation():
+    """exposure_<group> = sum over the group's other economies r of
+    (sum_{i in r} v_i B_ij) / (sum_{i not in e(j)} v_i B_ij), B the explicit inverse."""
+    task = _task(11)
+    table = io_table(task)
+    got = table_indicators(task)
+    W = table.v[:, None] * dense_leontief_inverse(table)  # v_i B_ij
+    economy = np.array(task.economies)[table.economy_index]
+    foreign = economy[:, None] != economy[None, :]
+    fir_total = (W * foreign).sum(axis=0)
+    for group, members in GROUPS.items():
+        rows = np.isin(economy, list(members))[:, None] & foreign
+        with np.errstate(invalid="ignore", divide="ignore"):
+            expected = (W * rows).sum(axis=0) / np.where(table.x != 0, fir_total, np.nan)
+        expected[fir_total == 0] = np.nan
+        npt.assert_allclose(got[f"exposure_{group}"], expected, rtol=1e-10, atol=1e-14)
+    npt.assert_allclose(got["fir_total"], np.where(table.x != 0, fir_total, np.nan), rtol=1e-10)
+
+
+@pytest.mark.parametrize("column", ["exposure_near", "exposure_usa_eu", "regional_share"])
+def test_undefined_shares_are_null_not_zero(column):
+    got = table_indicators(_task()).set_index(["economy", "sector"])
+    assert np.isnan(got.loc[("KOR", "c6"), column]) and np.isnan(got.loc[("JPN", "c3"), column])
