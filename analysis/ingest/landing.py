@@ -113,11 +113,31 @@ def land_file(task: _Task) -> LandedFile:
         )
     files = tables["files"].iloc[0].to_dict()
     meta = {k: _plain(v) for k, v in files.items() if k not in ("source_file", "file_sha256")}
+    meta["landing_format"] = spec.landing_format
     if task.source == "adb_mrio":
         meta["economies"] = [str(e) for e in tables["output"]["economy"].cat.categories]
     elif task.source == "nbs":
         meta["table"] = meta.pop("table_name")
     return LandedFile(str(files["file_sha256"]), task.path.stat().st_size, rows, meta)
+
+
+def _fresh(source: str, landed: LandedFile) -> bool:
+    """Landed by a reader of this source's current ``landing_format`` (1 when unrecorded)."""
+    return landed.meta.get("landing_format", 1) == SOURCES[source].landing_format
+
+
+def _refuse_stale(landed: dict[str, dict[str, LandedFile]]) -> None:
+    """Landed files that are kept without reading (sources not asked for, ``keep_landed``)
+    must be in the current landing format: stale codes would fail the dbt tests later."""
+    for source, files in landed.items():
+        stale = sorted(name for name, f in files.items() if not _fresh(source, f))
+        if stale:
+            found = files[stale[0]].meta.get("landing_format", 1)
+            raise IngestError(
+                f"{source}: {len(stale)} landed file(s) ({stale[0]}, ...) were landed by an "
+                f"earlier reader (landing format {found}, now {SOURCES[source].landing_format})"
+                f": ingest {source} again from its raw files (`gvc ingest --source {source}`)"
+            )
 
 
 def _plain(value):
@@ -205,6 +225,7 @@ def ingest_all(
             landed[source] = _keep(source, previous, err)
             report.notes.append(f"{source}: {err.folder} {err.reason}; kept the landed files")
     _refuse_missing(raw_dir, missing, requested)
+    _refuse_stale(landed)
     try:
         tmp = store.begin()
     except OSError as exc:
@@ -237,7 +258,7 @@ def _land(plan, landed, previous, store, tmp, report, run: Runner, progress: boo
     to_read = []
     for (source, path), sha in zip(tasks, hashes, strict=True):
         old = old_files.get(source, {}).get(path.name)
-        if old is not None and old.sha256 == sha and current is not None:
+        if old is not None and old.sha256 == sha and current is not None and _fresh(source, old):
             _link_landed(source, path.name, current, tmp)
             landed.setdefault(source, {})[path.name] = old
             report.files.append(FileLine(source, path.name, True, old.meta, old.rows))

@@ -31,13 +31,18 @@ Reader = Callable[[Path], dict[str, pd.DataFrame]]
 
 @dataclass(frozen=True)
 class SourceSpec:
-    """A raw source: folder name under raw_dir, raw file suffix, reader, landed tables."""
+    """A raw source: folder name under raw_dir, raw file suffix, reader, landed tables, and
+    the version of what its reader lands (``landing_format``)."""
 
     name: str
     title: str
     suffix: str
     reader: Reader
     tables: tuple[str, ...]
+    #: Raised when the reader lands other values from the same bytes (codes, columns): a file
+    #: landed under another format is read again even when unchanged (docs/raw-layouts.md).
+    #: adb_mrio 2: ADB's published row codes (r99, r61..r64, trs) instead of r61..r66.
+    landing_format: int = 1
 
 
 #: The sources ``gvc ingest`` knows, by folder name (iterating gives the names).
@@ -45,7 +50,9 @@ SOURCES: Mapping[str, SourceSpec] = MappingProxyType(
     {
         spec.name: spec
         for spec in (
-            SourceSpec("adb_mrio", "ADB-MRIO", ".xlsx", read_adb_mrio, tuple(SCHEMAS["adb_mrio"])),
+            SourceSpec(
+                "adb_mrio", "ADB-MRIO", ".xlsx", read_adb_mrio, tuple(SCHEMAS["adb_mrio"]), 2
+            ),
             SourceSpec("kof", "KOF Globalisation Index", ".xlsx", read_kof, tuple(SCHEMAS["kof"])),
             SourceSpec("nbs", "NBS statistics", ".csv", read_nbs, tuple(SCHEMAS["nbs"])),
         )

@@ -254,6 +254,41 @@ def test_reingest_of_one_source_keeps_the_others(raw_set, tmp_path):
     assert leftovers(out) == []
 
 
+def _as_landed_by_an_earlier_reader(out: Path) -> None:
+    """Drop ``landing_format`` from the adb_mrio files of the manifest (format 1: r61..r66)."""
+    manifest = LandingStore(out).current() / "manifest.json"
+    data = json.loads(manifest.read_text())
+    for meta in data["sources"]["adb_mrio"].values():
+        assert meta["meta"].pop("landing_format") == SOURCES["adb_mrio"].landing_format == 2
+    manifest.write_text(json.dumps(data))
+
+
+def test_files_landed_by_an_earlier_reader_are_read_again(raw_set, tmp_path, monkeypatch):
+    out = tmp_path / "landing"
+    ingest_all(raw_set, out)
+    _as_landed_by_an_earlier_reader(out)
+    read = []
+    real = landing.land_file
+    monkeypatch.setattr(landing, "land_file", lambda task: read.append(task) or real(task))
+    report = ingest_all(raw_set, out)
+    assert {t.source for t in read} == {"adb_mrio"} and len(read) == 2  # kof, nbs linked
+    assert all(f.meta["landing_format"] == 2 for f in report.sources["adb_mrio"])
+    assert {f.meta["landing_format"] for f in report.sources["kof"]} == {1}
+
+
+def test_stale_landed_files_are_not_kept_for_a_source_not_asked_for(raw_set, tmp_path):
+    out = tmp_path / "landing"
+    ingest_all(raw_set, out)
+    _as_landed_by_an_earlier_reader(out)
+    before = snapshot(out)
+    with pytest.raises(IngestError) as info:
+        ingest_all(raw_set, out, ["kof"])
+    message = str(info.value)
+    assert "adb_mrio: 2 landed file(s) (ADB-MRIO1-2017_June2023.xlsx, ...)" in message
+    assert "landing format 1, now 2" in message and "gvc ingest --source adb_mrio" in message
+    assert snapshot(out) == before and leftovers(out) == []
+
+
 KILL_AT = {
     # the instants of the swap: before the version is named, after it is named but before
     # the pointer moves, and right after the pointer moved (before the old one is removed)
