@@ -79,17 +79,42 @@ FD_NAMES: dict[str, str] = {
     "F4": "Gross fixed capital formation",
     "F5": "Changes in inventories and valuables",
 }
-#: Rows below the intermediate block of an ADB-MRIO sheet, in order.
-ADB_TOTAL_ROWS: tuple[tuple[str, str], ...] = (
-    ("r60", "Total intermediate consumption"),
-    ("r61", "Taxes less subsidies on products"),
-    ("r62", "Cif/fob adjustments on exports"),
-    ("r63", "Direct purchases abroad by residents"),
-    ("r64", "Purchases on the domestic territory by non-residents"),
-    ("r65", "Value added at basic prices"),
-    ("r66", "International transport margins"),
-    ("r69", "Total output"),
+#: Rows below the intermediate block of an ADB-MRIO sheet, in order: (code in ADB's published
+#: scheme, code in the WIOD convention, name as ADB prints it in column B). ADB's own checker
+#: (``ksreyes/mrio`` R/check.R) identifies them by position: G*N + 1 total intermediate, + 2
+#: taxes less subsidies on products, + 3 cif/fob, + 4 direct purchases abroad, + 5 purchases by
+#: non-residents, + 6 value added at basic prices, + 7 transport margins, + 8 total output.
+#: ADB's files (``ADB-MRIO-2022_June2023.xlsx`` as printed in ``ksreyes/mrio-processing``,
+#: MARIO's ADB parser) code them r60, r99, r61, r62, r63, r64, trs, r69; WIOD-derived files and
+#: earlier gvc samples r60, r61..r66, r69. The warehouse lands ADB's codes.
+ADB_TOTAL_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("r60", "r60", "Intermediate input total"),
+    ("r99", "r61", "Taxes less subsidies on products"),
+    ("r61", "r62", "CIF / FOB adjustments on exports"),
+    ("r62", "r63", "Direct purchases abroad by residents"),
+    ("r63", "r64", "Purchases on the domestic territory by non-residents"),
+    ("r64", "r65", "Value added at basic prices"),
+    ("trs", "r66", "International Transport Margins"),
+    ("r69", "r69", "TOTAL"),
 )
+#: The accepted code sequences of the total rows (column D), by name.
+TOTAL_ROW_SCHEMES: dict[str, tuple[str, ...]] = {
+    "ADB": tuple(adb for adb, _, _ in ADB_TOTAL_ROWS),
+    "WIOD convention": tuple(wiod for _, wiod, _ in ADB_TOTAL_ROWS),
+}
+#: What each total row is (for messages), by ADB code.
+TOTAL_ROW_MEANING: dict[str, str] = {
+    "r60": "total intermediate consumption",
+    "r99": "taxes less subsidies on products",
+    "r61": "cif/fob adjustments on exports",
+    "r62": "direct purchases abroad by residents",
+    "r63": "purchases on the domestic territory by non-residents",
+    "r64": "value added at basic prices",
+    "trs": "international transport margins",
+    "r69": "total output",
+}
+#: Column C of the total rows and the label of the total column (rows 6 or 7), any case.
+TOTAL_LABEL = "ToT"
 ROW = "RoW"
 
 #: ADB economies: (code, ISO3, name, ADB-62 index, ADB-72 index, region).

@@ -309,7 +309,7 @@ def test_zero_nbs_level_blocks_the_panel_row_it_reaches(attempt):
 
 def test_negative_final_demand_warns_and_publishes(attempt):
     """Negative gross fixed capital formation (F4) is real: it warns, listed by economy-sector;
-    the table stays balanced (the row total, r65 and r69 move with the cell)."""
+    the table stays balanced (the row total, r64 and r69 move with the cell)."""
 
     def disposals(ws):
         # tiny sample: PRC, USA, RoW x 35 sectors; PRC c3 is Excel row 10; PRC F4 is the
@@ -318,7 +318,7 @@ def test_negative_final_demand_warns_and_publishes(attempt):
         delta = -5.0 - cell.value
         cell.value = -5.0
         for row, column in ((10, 5 + 105 + 15), (8 + 105 + 5, 7), (8 + 105 + 7, 7)):
-            ws.cell(row=row, column=column).value += delta  # ToT of the row, r65 and r69
+            ws.cell(row=row, column=column).value += delta  # ToT of the row, r64 and r69
 
     negative_fd = (
         "select count(*) from stg_adb_mrio__flows where to_use like 'F%' and flow_usd_mn < 0"

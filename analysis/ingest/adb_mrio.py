@@ -1,11 +1,15 @@
 """Reader for ADB-MRIO tables in ADB's published Excel layout (docs/raw-layouts.md).
 
 Cells (1-based Excel rows, as ADB's own checker ``ksreyes/mrio`` R/check.R reads them): title
-in row 1 (with the year), economy codes in row 6 and column codes in row 7 above every data
-column, labels in columns A-D (C economy, D sector or row code), data block from cell E8:
-G*N intermediate rows, then r60..r66 and r69; columns G*N intermediate (c1..c35 per economy),
-G*5 final demand (F1..F5 per economy), then ``ToT``. Lands four long tables: ``flows``,
-``value_added``, ``output`` and ``files`` (one row: what the file is).
+in row 1 (with the year), names in row 5, economy codes in row 6 and column codes in row 7
+above every data column (one row lower in the legacy layout: ``adb_header``), labels in
+columns A-D (B name, C economy, D sector or row code), data block from cell E8: G*N
+intermediate rows, then the eight total rows by position (r60, r99, r61, r62, r63, r64, trs,
+r69 in ADB's codes; r60, r61..r66, r69 accepted too); columns G*N intermediate (c1..c35 per
+economy), G*5 final demand (F1..F5 per economy), then ``ToT``; rows below r69 (ADB's footnote)
+and columns after ``ToT`` are not read. Lands four long tables: ``flows``, ``value_added``
+(row codes as ADB publishes them, whichever scheme the file uses), ``output`` and ``files``
+(one row: what the file is).
 
 Rows and columns carry their position in the table as the warehouse orders it (economies in
 ADB order, ``analysis.reference.economy_order``, which the seed ``adb_economies`` holds), so
@@ -21,7 +25,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.adb_header import Header, check_row_labels, parse_header
+from analysis.ingest.adb_header import (
+    DATA_COL,
+    N_TOTAL_ROWS,
+    SECTORS,
+    Header,
+    K,
+    N,
+    check_row_labels,
+    parse_header,
+    total_row_labels,
+)
 from analysis.ingest.errors import IngestError
 from analysis.ingest.excel import is_blank, numeric_block, read_first_sheet, text
 from analysis.ingest.excel import with_sheets_hint as _with_sheets_hint
@@ -30,13 +44,11 @@ from analysis.ingest.hashing import sha256_file
 from analysis.ingest.years import YEAR as _YEAR
 from analysis.ingest.years import year_problem, years_named
 from analysis.provenance import SYNTHETIC_MARKER
-from analysis.reference import ADB_TOTAL_ROWS, FD_CODES, ROW, SECTOR_CODES, economy_order
+from analysis.reference import ADB_TOTAL_ROWS, FD_CODES, ROW, economy_order
 
-SECTORS: tuple[str, ...] = SECTOR_CODES
-#: Rows below the intermediate block, in order: (code, label).
-TOTAL_ROWS: tuple[tuple[str, str], ...] = ADB_TOTAL_ROWS
-N, K = len(SECTORS), len(FD_CODES)
-TITLE_ROW, DATA_ROW, DATA_COL = 0, 7, 4  # 0-based: Excel row 1, row 8, column E
+#: Codes of the rows landed in ``value_added``: ADB's r60, r99, r61, r62, r63, r64, trs.
+VALUE_ADDED_CODES: tuple[str, ...] = tuple(code for code, _, _ in ADB_TOTAL_ROWS[:-1])
+TITLE_ROW = 0  # 0-based: Excel row 1
 TITLE_BLOCK = 5  # rows 1-5 hold the title, units and notes
 #: No cell of a table in USD million comes near this: 10^12 USD million is 10^4 world outputs.
 ABSURD_USD_MN = 1e12
@@ -50,6 +62,7 @@ class AdbTable:
     name: AdbFileName
     header: Header
     values: np.ndarray  # (G*N + 8) x (G*N + G*5 + 1), rows and columns in file order
+    row_labels: list[str]  # names of the eight total rows (column B)
     edition: str
     edition_named: bool
     title: str
@@ -68,8 +81,8 @@ def _check_edition(path: Path, sheet: str, named: str | None, economies: list[st
         raise IngestError.at(
             path,
             f"the file name says edition {named} ({named} economies{rest}) but the sheet "
-            f"lists {len(economies)} economies in row 6 (edition {inferred}); rename the file "
-            f"or check that it is the table you meant",
+            f"lists {len(economies)} economies in its header (edition {inferred}); rename the "
+            "file or check that it is the table you meant",
             sheet=sheet,
             where="file name",
         )
@@ -110,21 +123,24 @@ def read_table(path: Path | str) -> AdbTable:
         header = parse_header(path, sheet, rows)
     except IngestError as err:  # perhaps the data is on another sheet: list them
         raise _with_sheets_hint(err, path, sheet) from None
-    check_row_labels(path, sheet, rows, header.economies)
+    check_row_labels(path, sheet, rows, header)
     n = len(header.economies) * N
     values = numeric_block(
         path,
         sheet,
         rows,
-        DATA_ROW,
+        header.data_row,
         DATA_COL,
-        n + len(TOTAL_ROWS),
+        n + N_TOTAL_ROWS,
         header.width + 1,
         limit=ABSURD_USD_MN,
     )
     edition = _check_edition(path, sheet, name.edition, header.economies)
     synthetic = any(SYNTHETIC_MARKER in line for line in _title_block(rows))
-    return AdbTable(path, name, header, values, edition, name.edition is not None, title, synthetic)
+    labels = total_row_labels(rows, header)
+    return AdbTable(
+        path, name, header, values, labels, edition, name.edition is not None, title, synthetic
+    )
 
 
 def read_adb_mrio(path: Path | str) -> dict[str, pd.DataFrame]:
@@ -198,15 +214,15 @@ def _frames(table: AdbTable, sha: str) -> dict[str, pd.DataFrame]:
             "value": table.values[:n, :width].ravel(),
         }
     )
-    m = len(TOTAL_ROWS) - 1  # r60..r66
+    m = N_TOTAL_ROWS - 1  # the rows above r69
+    labels = list(dict.fromkeys(table.row_labels[:m]))
     value_added = pd.DataFrame(
         {
             **_keys(m * width, table, sha),
-            "row_code": _categorical(
-                np.repeat(np.arange(m), width), [c for c, _ in TOTAL_ROWS[:m]]
-            ),
+            "row_code": _categorical(np.repeat(np.arange(m), width), VALUE_ADDED_CODES),
             "row_label": _categorical(
-                np.repeat(np.arange(m), width), [label for _, label in TOTAL_ROWS[:m]]
+                np.repeat([labels.index(label) for label in table.row_labels[:m]], width),
+                labels,
             ),
             "col_economy": _categorical(np.tile(ax.col_eco, m), economies),
             "col_code": _categorical(np.tile(ax.col_code, m), codes),

@@ -42,22 +42,22 @@ def read_first_sheet(path: Path) -> tuple[str, list[list[Any]]]:
     if size == 0:
         raise IngestError.at(path, "the file is empty (0 bytes)")
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheets = list(workbook.sheets_metadata)
-        if not sheets:
-            raise IngestError.at(path, "the workbook has no sheet")
-        visible = [
-            s
-            for s in sheets
-            if s.typ == SheetTypeEnum.WorkSheet and s.visible == SheetVisibleEnum.Visible
-        ]
-        if not visible:
-            raise IngestError.at(
-                path,
-                f"the workbook has no visible worksheet (sheets: {_describe(sheets)})",
-            )
-        name = visible[0].name
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        with CalamineWorkbook.from_path(str(path)) as workbook:  # closes the file
+            sheets = list(workbook.sheets_metadata)
+            if not sheets:
+                raise IngestError.at(path, "the workbook has no sheet")
+            visible = [
+                s
+                for s in sheets
+                if s.typ == SheetTypeEnum.WorkSheet and s.visible == SheetVisibleEnum.Visible
+            ]
+            if not visible:
+                raise IngestError.at(
+                    path,
+                    f"the workbook has no visible worksheet (sheets: {_describe(sheets)})",
+                )
+            name = visible[0].name
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except IngestError:
         raise
     except OSError as exc:
@@ -105,7 +105,8 @@ def sheets_hint(path: Path, sheet: str) -> str:
     `` (the first visible worksheet 'Cover' was read; sheets: 'Cover' (visible), ...)``.
     """
     try:
-        sheets = list(CalamineWorkbook.from_path(str(path)).sheets_metadata)
+        with CalamineWorkbook.from_path(str(path)) as workbook:
+            sheets = list(workbook.sheets_metadata)
     except Exception:
         return ""
     if len(sheets) <= 1:

@@ -30,11 +30,6 @@ _ISO3 = re.compile(r"^[A-Z]{3}$")
 YEAR_RANGE: tuple[int, int] = (1970, 2100)
 
 
-def parse_vintage(path: Path | str) -> int:
-    """Release year from ``KOFGI_<vintage>_public.xlsx``."""
-    return parse_kof_name(path)
-
-
 def _check_header(path: Path, sheet: str, header: list[Any]) -> None:
     for j, want in enumerate(HEADER):
         got = header[j] if j < len(header) else ""

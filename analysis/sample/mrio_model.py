@@ -14,7 +14,7 @@ Construction, output first, balanced by design:
    output are scaled down, so ``y* > 0``), split over destinations (export shares) and
    categories F1..F5 (F5 inventories small and sometimes negative).
 4. Row sums ``Z 1 + F 1`` equal ``x*`` up to float rounding; value added ``x - colsum(Z)``
-   is positive, split into the six ADB rows r61..r66.
+   is positive, split into the six ADB rows r99, r61, r62, r63, r64, trs.
 
 Random streams: the world recipe from ``(seed, 0)``, each economy's structure from
 ``(seed, 1, economy)``, each economy's year from ``(seed, 2, year, economy)`` and the table's
@@ -78,7 +78,7 @@ class SampleTable:
     economies: list[str]
     Z: np.ndarray  # n x n intermediate flows, USD million
     F: np.ndarray  # n x (G*5) final demand, F1..F5 per destination economy
-    va_rows: np.ndarray  # 6 x (n + G*5): rows r61..r66 under every data column
+    va_rows: np.ndarray  # 6 x (n + G*5): rows r99, r61..r64, trs under every data column
 
     @property
     def x(self) -> np.ndarray:
@@ -87,7 +87,7 @@ class SampleTable:
 
     @property
     def va(self) -> np.ndarray:
-        """Value added for IO purposes, ``x - colsum(Z)`` (= rows r61..r66, intermediate)."""
+        """Value added for IO purposes, ``x - colsum(Z)`` (= rows r99..trs, intermediate)."""
         return self.x - self.Z.sum(axis=0)
 
 
@@ -131,8 +131,8 @@ class EconomyStructure:
     profile: np.ndarray  # N sector-share multipliers (world shares x tilt x noise)
     input_ratio: np.ndarray  # N column sums of A
     recipe_noise: np.ndarray  # N x N multiplicative noise on the world recipe
-    tax_share: np.ndarray  # N taxes less subsidies on products / va (r61)
-    margin_share: np.ndarray  # N international transport margins / va (r66)
+    tax_share: np.ndarray  # N taxes less subsidies on products / va (r99)
+    margin_share: np.ndarray  # N international transport margins / va (trs)
 
 
 @lru_cache(maxsize=256)
@@ -328,21 +328,21 @@ def _final_demand(economies, st, y_star, openness, affinity, trade, rng) -> np.n
 
 
 def _value_added_rows(Z, F, st: _Structure, rng) -> np.ndarray:
-    """Rows r61..r66 (order of ADB_TOTAL_ROWS after r60) under every data column."""
+    """Rows r99, r61, r62, r63, r64, trs (ADB_TOTAL_ROWS after r60) under every data column."""
     G, n = len(st.totals), Z.shape[0]
     x = Z.sum(axis=1) + F.sum(axis=1)
     va = x - Z.sum(axis=0)
     va_rows = np.zeros((6, n + G * K))
-    va_rows[0, :n] = st.tax.ravel() * va  # r61 taxes less subsidies on products
-    va_rows[5, :n] = st.margin.ravel() * va  # r66 international transport margins
-    va_rows[4, :n] = va - va_rows[0, :n] - va_rows[5, :n]  # r65 value added at basic prices
+    va_rows[0, :n] = st.tax.ravel() * va  # r99 taxes less subsidies on products
+    va_rows[5, :n] = st.margin.ravel() * va  # trs international transport margins
+    va_rows[4, :n] = va - va_rows[0, :n] - va_rows[5, :n]  # r64 value added at basic prices
     fd_total = F.sum(axis=0)
     va_rows[0, n:] = np.tile([0.08, 0.01, 0.02, 0.06, 0.0], G) * fd_total
     f1 = n + np.arange(G) * K  # household consumption columns
-    va_rows[1, f1] = 0.001 * fd_total[f1 - n]  # r62 cif/fob adjustments (small, F1 only)
+    va_rows[1, f1] = 0.001 * fd_total[f1 - n]  # r61 cif/fob adjustments (small, F1 only)
     tourism = rng.uniform(0.01, 0.03, (2, G))
-    va_rows[2, f1] = tourism[0] * fd_total[f1 - n]  # r63 direct purchases abroad (>= 0)
-    va_rows[3, f1] = -tourism[1] * fd_total[f1 - n]  # r64 purchases by non-residents (<= 0)
+    va_rows[2, f1] = tourism[0] * fd_total[f1 - n]  # r62 direct purchases abroad (>= 0)
+    va_rows[3, f1] = -tourism[1] * fd_total[f1 - n]  # r63 purchases by non-residents (<= 0)
     return va_rows
 
 

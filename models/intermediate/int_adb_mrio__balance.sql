@@ -1,8 +1,9 @@
 -- The accounts of every ADB-MRIO table, per economy-sector: the row (intermediate sales and
 -- final demand) against the ToT column, the column (intermediate inputs and the six
--- value-added rows) against the r69 row, and the two totals against each other; value added
--- x - colsum(Z), the column sum of input coefficients, and whether the table is published
--- in whole numbers (rounded totals cannot balance to 1e-6).
+-- value-added rows r99, r61..r64, trs: every row but r60) against the r69 row, and the two
+-- totals against each other; value added x - colsum(Z), the column sum of input
+-- coefficients, and whether the table is published in whole numbers (rounded totals cannot
+-- balance to 1e-6).
 with
 
 output as (

@@ -148,14 +148,14 @@ ECONOMIES = ["PRC", "RoW"]
 SECTORS = [f"c{i}" for i in range(1, 36)]
 FINAL = ["F1", "F2", "F3", "F4", "F5"]
 ADB_YEARS = [2017, 2018]
-VA_ROWS = {
-    "r60": "Total intermediate consumption",
-    "r61": "Taxes less subsidies on products",
-    "r62": "Cif/fob adjustments on exports",
-    "r63": "Direct purchases abroad by residents",
-    "r64": "Purchases on the domestic territory by non-residents",
-    "r65": "Value added at basic prices",
-    "r66": "International transport margins",
+VA_ROWS = {  # ADB's published codes, as the reader lands them
+    "r60": "Intermediate input total",
+    "r99": "Taxes less subsidies on products",
+    "r61": "CIF / FOB adjustments on exports",
+    "r62": "Direct purchases abroad by residents",
+    "r63": "Purchases on the domestic territory by non-residents",
+    "r64": "Value added at basic prices",
+    "trs": "International Transport Margins",
 }
 NBS_YEARS = {2011: "GB/T 4754-2002", 2012: "GB/T 4754-2011"}
 NBS_CODES = {  # a few codes per classification, including the ones that break in 2011
@@ -216,12 +216,12 @@ def _adb_frames(year: int, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
         va = total_use[j] - intermediate_inputs[j] if is_sector else 0.0
         cells = {
             "r60": intermediate_inputs[j] if is_sector else 0.0,
-            "r61": 0.1 * va,
-            "r62": 0.0,
-            "r63": 0.0 if is_sector else 0.5,
-            "r64": 0.0 if is_sector else -0.5,
-            "r65": 0.85 * va,
-            "r66": 0.05 * va,
+            "r99": 0.1 * va,
+            "r61": 0.0,
+            "r62": 0.0 if is_sector else 0.5,
+            "r63": 0.0 if is_sector else -0.5,
+            "r64": 0.85 * va,
+            "trs": 0.05 * va,
         }
         va_block += [(rc, VA_ROWS[rc], economy, code, j, v) for rc, v in cells.items()]
     value_added = pd.DataFrame(

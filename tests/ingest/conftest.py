@@ -20,16 +20,21 @@ import xlsxwriter
 
 SECTORS = [f"c{i}" for i in range(1, 36)]
 FD = ["F1", "F2", "F3", "F4", "F5"]
+#: The eight total rows as ADB's files print them: (column D code, column B name).
 TOTAL_ROWS = [
-    ("r60", "Total intermediate consumption"),
-    ("r61", "Taxes less subsidies on products"),
-    ("r62", "Cif/fob adjustments on exports"),
-    ("r63", "Direct purchases abroad by residents"),
-    ("r64", "Purchases on the domestic territory by non-residents"),
-    ("r65", "Value added at basic prices"),
-    ("r66", "International transport margins"),
-    ("r69", "Total output"),
+    ("r60", "Intermediate input total"),
+    ("r99", "Taxes less subsidies on products"),
+    ("r61", "CIF / FOB adjustments"),
+    ("r62", "Direct purchases abroad by residents"),
+    ("r63", "Purchases on the domestic territory by non-residents"),
+    ("r64", "Value added at basic prices"),
+    ("trs", "International Transport Margins"),
+    ("r69", "TOTAL"),
 ]
+ADB_CODES = [code for code, _ in TOTAL_ROWS]
+#: The same rows in the WIOD convention (earlier gvc samples, WIOD-derived files).
+WIOD_CODES = ["r60", "r61", "r62", "r63", "r64", "r65", "r66", "r69"]
+FOOTNOTE = "$ = United States dollar; cif = cost, insurance, and freight; fob = free on board."
 KOF_HEADER = ["code", "country", "year"] + [
     f"KOF{i}{s}"
     for i in ("GI", "EcGI", "TrGI", "FiGI", "SoGI", "IpGI", "InGI", "CuGI", "PoGI")
@@ -66,7 +71,7 @@ class AdbTable:
     economies: list[str]
     Z: np.ndarray
     F: np.ndarray
-    below: np.ndarray  # 8 rows r60..r69 under the G*N + G*5 data columns
+    below: np.ndarray  # the 8 total rows (r60 .. r69) under the G*N + G*5 data columns
     total_col: np.ndarray  # ToT column, n + 8 rows
 
 
@@ -81,18 +86,18 @@ def adb_table(economies: list[str], seed: int = 7) -> AdbTable:
     F[:, 4::5] -= 50.0  # inventories may be negative
     x = Z.sum(axis=1) + F.sum(axis=1)
     va = x - Z.sum(axis=0)
-    r61 = np.round(0.08 * va, 3)
-    r66 = np.round(0.01 * va, 3)
-    r65 = va - r61 - r66
+    taxes = np.round(0.08 * va, 3)  # r99
+    margins = np.round(0.01 * va, 3)  # trs
+    basic = va - taxes - margins  # r64: value added at basic prices
     zeros = np.zeros(n)
     fd_cols = F.shape[1]
-    r63_fd = np.zeros(fd_cols)
-    r63_fd[0::5] = 12.5  # direct purchases abroad under F1
-    r64_fd = np.zeros(fd_cols)
-    r64_fd[0::5] = -7.25
-    below_int = np.vstack([Z.sum(axis=0), r61, zeros, zeros, zeros, r65, r66])
+    abroad = np.zeros(fd_cols)
+    abroad[0::5] = 12.5  # r62: direct purchases abroad under F1
+    non_residents = np.zeros(fd_cols)
+    non_residents[0::5] = -7.25  # r63: purchases by non-residents under F1
+    below_int = np.vstack([Z.sum(axis=0), taxes, zeros, zeros, zeros, basic, margins])
     below_fd = np.vstack(
-        [F.sum(axis=0), np.zeros(fd_cols), np.zeros(fd_cols), r63_fd, r64_fd]
+        [F.sum(axis=0), np.zeros(fd_cols), np.zeros(fd_cols), abroad, non_residents]
         + [np.zeros(fd_cols)] * 2
     )
     below7 = np.hstack([below_int, below_fd])
@@ -107,8 +112,17 @@ def adb_grid(
     economies: tuple[str, ...] | list[str] = ("PRC", "RoW"),
     seed: int = 7,
     title: str | None = None,
+    *,
+    codes: list[str] | None = None,
+    legacy: bool = False,
 ) -> tuple[list[list], AdbTable]:
-    """The full sheet as rows of cells (Excel row 1 = grid[0]) and its matrices."""
+    """The full sheet as rows of cells (Excel row 1 = grid[0]) and its matrices.
+
+    ADB's published layout: row 5 names (``TOTAL`` above the total column), row 6 economies
+    and ``ToT``, row 7 codes (blank above the total column), data from E8; column C ``ToT``
+    on the total rows, coded ``codes`` (ADB's by default); a footnote row below r69.
+    ``legacy``: one more row of numeric codes above the names (everything one row lower).
+    """
     economies = list(economies)
     t = adb_table(economies, seed)
     G, N, K = len(economies), 35, 5
@@ -118,19 +132,23 @@ def adb_grid(
     grid[0][0] = title if title is not None else f"ADB Multi-Regional Input-Output Table {year}"
     grid[1][0] = "in millions of US$, current prices"
     grid[2][0] = "Test fixture written by tests/ingest/conftest.py"
+    grid[4][4:] = [f"Sector {s}" for _ in economies for s in SECTORS]
+    grid[4][4 + n :] = [f"Final demand {f}" for _ in economies for f in FD] + ["TOTAL"]
     grid[5][4:] = [e for e in economies for _ in SECTORS] + [e for e in economies for _ in FD]
     grid[5].append("ToT")
-    grid[6][4:] = SECTORS * G + FD * G + ["ToT"]
+    grid[6][4:] = SECTORS * G + FD * G + [None]
     data = np.hstack([t.Z, t.F])
     for i in range(n):
         g, s = divmod(i, N)
         cells = data[i].tolist() + [float(t.total_col[i])]
         grid.append([None, f"Sector {SECTORS[s]}", economies[g], SECTORS[s], *cells])
-    for k, (code, label) in enumerate(TOTAL_ROWS):
+    for k, (code, (_, label)) in enumerate(zip(codes or ADB_CODES, TOTAL_ROWS, strict=True)):
         cells = t.below[k].tolist() + [float(t.total_col[n + k])]
-        grid.append([None, label, None, code, *cells])
+        grid.append([None, label, "ToT", code, *cells])
     put(grid, "F8", None)  # Z[0, 1] == 0: a blank cell
-    grid.append([None, "Note: test fixture, not ADB data.", None, None] + [None] * (ncols - 4))
+    grid.append([None, FOOTNOTE, None, None] + [None] * (ncols - 4))
+    if legacy:
+        grid.insert(4, [None] * 4 + [f"{j + 1:04d}" for j in range(ncols - 4)])
     return grid, t
 
 
@@ -226,13 +244,16 @@ def write_adb(
     seed: int = 7,
     sheet: str | None = None,
     before: Sequence[tuple[str, list[list] | None, bool]] = (),
+    codes: list[str] | None = None,
+    legacy: bool = False,
 ) -> Path:
     """Write ``ADB-MRIO<G-1>-<year>_June2023.xlsx`` (or ``name``); ``edit(grid)`` may plant
     faults. The edition in the default name counts the economies besides RoW, as ADB's do.
 
-    ``sheet`` names the data sheet (default ``ADB MRIO <year>``); ``before`` as write_xlsx.
+    ``sheet`` names the data sheet (default ``ADB MRIO <year>``); ``before`` as write_xlsx;
+    ``codes`` and ``legacy`` as adb_grid.
     """
-    grid, _ = adb_grid(year, economies, seed)
+    grid, _ = adb_grid(year, economies, seed, codes=codes, legacy=legacy)
     if edit is not None:
         grid = edit(grid) or grid
     return write_xlsx(

@@ -13,7 +13,9 @@ from analysis.ingest.adb_mrio import infer_edition
 from analysis.ingest.errors import cell_name
 from analysis.ingest.schemas import SCHEMAS, to_arrow
 from tests.ingest.conftest import (
+    ADB_CODES,
     SECTORS,
+    TOTAL_ROWS,
     XlError,
     adb_grid,
     at,
@@ -133,13 +135,17 @@ def test_blank_cell_is_zero(good):
 def test_value_added_and_output(good):
     _, grid, table, tables = good
     va = tables["value_added"]
-    assert list(va.row_code.cat.categories) == [f"r6{i}" for i in range(7)]
-    assert va.row_label.iloc[0] == "Total intermediate consumption"
+    # ADB's codes, in the order of the rows; the names as printed in column B
+    assert list(va.row_code.cat.categories) == ADB_CODES[:7]
+    assert list(va.row_code.iloc[::WIDTH]) == ADB_CODES[:7]
+    assert list(va.row_label.iloc[::WIDTH]) == [label for _, label in TOTAL_ROWS[:7]]
     assert list(va.col_code.iloc[:WIDTH]) == SECTORS * G + ["F1", "F2", "F3", "F4", "F5"] * G
     # xlsxwriter stores 16 significant digits: sums of 3-decimal values round-trip to 1e-15
     np.testing.assert_allclose(va.value.to_numpy().reshape(7, WIDTH), table.below[:7], rtol=1e-14)
-    r63 = va[(va.row_code == "r63") & (va.col_economy == "RoW") & (va.col_code == "F1")]
-    assert r63.value.tolist() == [12.5]
+    abroad = va[(va.row_code == "r62") & (va.col_economy == "RoW") & (va.col_code == "F1")]
+    assert abroad.value.tolist() == [12.5]  # direct purchases abroad by residents
+    basic = va[(va.row_code == "r64") & (va.col_economy == "PRC") & (va.col_code == "c1")]
+    assert basic.value.tolist() == [pytest.approx(table.below[5, 0], rel=1e-14)]
     out = tables["output"]
     assert list(out.sector[:35]) == SECTORS and list(out.economy.unique()) == ["PRC", "RoW"]
     np.testing.assert_allclose(out.output_row, table.total_col[:n], rtol=1e-14)
@@ -303,7 +309,7 @@ def test_text_in_numeric_cell_names_the_cell(tmp_path):
 
 
 def test_text_in_total_rows_and_tot_column(tmp_path):
-    tot = cell_name(7 + n + 5, 4 + WIDTH)  # ToT of r65
+    tot = cell_name(7 + n + 5, 4 + WIDTH)  # ToT of r64
     refused(write_adb(tmp_path, edit=lambda g: put(g, tot, "n/a")), f"cell {tot}", "'n/a'")
     refused(
         write_adb(tmp_path, edit=lambda g: put(g, cell_name(7 + n, 5), "x")),
@@ -393,13 +399,13 @@ def test_three_economies_one_repeated_in_final_demand(tmp_path):
 
 def test_truncated_sheet(tmp_path):
     def truncate(grid):
-        del grid[-4:]  # the note row and r65, r66, r69
+        del grid[-4:]  # the footnote row and r64, trs, r69
 
     refused(
         write_adb(tmp_path, edit=truncate),
         "truncated",
         f"row {7 + n + 5 + 1}",
-        "3 row(s) missing: r65, r66, r69",
+        "3 row(s) missing: r64, trs, r69",
     )
 
 
@@ -418,7 +424,7 @@ def test_total_rows_out_of_order(tmp_path):
     refused(
         write_adb(tmp_path, edit=swap),
         f"cell D{7 + n + 2}",
-        "row code 'r62', expected 'r61'",
+        "row code 'r61', expected 'r99' (taxes less subsidies on products",
     )
 
 
