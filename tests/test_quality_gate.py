@@ -298,7 +298,9 @@ def test_zero_nbs_level_blocks_the_panel_row_it_reaches(attempt):
     )
     assert "'column_name': 'tech_ln_growth'" in message
     results = json.loads(
-        (attempt.reports / "quality" / "validation_results.json").read_text(encoding="utf-8")
+        (attempt.reports / "quality" / "candidate" / "validation_results.json").read_text(
+            encoding="utf-8"
+        )
     )
     warned = next(r for r in results["rules"] if r["rule"].endswith("levels_positive"))
     assert (warned["severity"], warned["status"]) == ("warning", "fail")
