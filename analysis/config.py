@@ -20,6 +20,9 @@ variable                   meaning                          default
                            this process, no Dask)
 ``GVC_DB``                 database file of a plain         ``warehouse/dev.duckdb``
                            ``dbt build`` (profiles.yml)
+``GVC_DUCKDB_MEMORY``      DuckDB memory cap of the dbt     ``256MB``
+                           build (profiles.yml; it spills
+                           beyond it)
 =========================  ===============================  ==============================
 """
 
@@ -46,8 +49,10 @@ ENVIRONMENT: dict[str, str] = {
     "GVC_DASK_SCHEDULER": "Dask scheduler address, tcp://host:port",
     "GVC_WORKERS": "local Dask worker processes (0: in-process)",
     "GVC_DB": "database of a plain dbt build",
+    "GVC_DUCKDB_MEMORY": "DuckDB memory cap of the dbt build, e.g. 256MB or 2GB",
 }
 _EDITION = re.compile(r"^[1-9][0-9]*$")
+_MEMORY = re.compile(r"^[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
 _SCHEDULER = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://\S+$")
 
 
@@ -80,6 +85,11 @@ def check_environment(environ: dict[str, str] | None = None) -> None:
         raise BadInput(
             f"GVC_DASK_SCHEDULER={scheduler!r}: give the scheduler's address, e.g. "
             "tcp://10.0.0.5:8786"
+        )
+    memory = env.get("GVC_DUCKDB_MEMORY", "")
+    if memory and not _MEMORY.match(memory.strip()):
+        raise BadInput(
+            f"GVC_DUCKDB_MEMORY={memory!r}: give an amount with its unit, e.g. 256MB or 2GB"
         )
 
 

@@ -54,6 +54,7 @@ def tiny(tmp_path_factory, repo_root):
         (["build"], {"GVC_RAWW": "x"}, 1, "unknown environment variable(s) GVC_RAWW"),
         (["build"], {"GVC_WORKERS": "two"}, 1, "GVC_WORKERS/--workers: 'two' is not a whole"),
         (["build"], {"GVC_PANEL_EDITION": "sixty"}, 1, "GVC_PANEL_EDITION='sixty'"),
+        (["build"], {"GVC_DUCKDB_MEMORY": "lots"}, 1, "GVC_DUCKDB_MEMORY='lots': give an"),
         (["ingest", "--source", "wiod"], {}, 1, "Invalid value for '--source'"),
         (["scenario"], {}, 2, "no published warehouse at"),
         (["estimate"], {}, 2, "no published warehouse at"),

@@ -245,24 +245,27 @@ def error_cells(path: Path, sheet: str) -> Iterator[tuple[int, int]]:
                 tail, skip = buffer[cut:], max(start - cut, 0)
 
 
-def _census(rows, row0, col0, n_rows, n_cols, blank) -> tuple[list[list[Any]], list[int]]:
-    """The rectangle's rows (blanks replaced by ``blank``) and the indices of the rows that
-    hold a cell that is not a number. A per-row type census (``set(map(type, row))``) keeps
-    the common case, all numbers, at C speed."""
+def _census(rows, row0, col0, n_rows, n_cols, blank) -> tuple[list[list[Any]], list[int], bool]:
+    """The rectangle's rows (blanks replaced by ``blank``), the indices of the rows that hold
+    a cell that is not a number, and whether any cell read as text (python-calamine reads an
+    Excel error cell as '', so only then can the rectangle hold one). A per-row type census
+    (``set(map(type, row))``) keeps the common case, all numbers, at C speed."""
     block: list[list[Any]] = []
     bad_rows: list[int] = []
+    any_text = False
     for i in range(n_rows):
         cells = rows[row0 + i][col0 : col0 + n_cols]
         if len(cells) < n_cols:
             cells = list(cells) + [""] * (n_cols - len(cells))
         kinds = set(map(type, cells))
         if not kinds <= _NUMBER_TYPES and kinds <= _CELL_TYPES:
+            any_text = any_text or str in kinds
             cells = [blank if (v.__class__ is str and not v.strip()) else v for v in cells]
             kinds = set(map(type, cells))
         if not kinds <= _NUMBER_TYPES:
             bad_rows.append(i)
         block.append(cells)
-    return block, bad_rows
+    return block, bad_rows, any_text
 
 
 def _blank_mask(rows, row0, col0, n_rows, n_cols) -> np.ndarray:
@@ -317,10 +320,11 @@ def numeric_block(
     and, with ``limit``, numbers whose magnitude exceeds it (an absurd value would otherwise
     surface downstream as a singular matrix).
     """
-    block, bad_rows = _census(rows, row0, col0, n_rows, n_cols, blank)
+    block, bad_rows, any_text = _census(rows, row0, col0, n_rows, n_cols, blank)
     if bad_rows:
         _refuse_text(path, sheet, block, bad_rows, row0, col0)
-    _refuse_error_cells(path, sheet, row0, col0, n_rows, n_cols)
+    if any_text:  # an error cell reads as '': scan the sheet XML only when a cell did
+        _refuse_error_cells(path, sheet, row0, col0, n_rows, n_cols)
     values = np.array(block, dtype=np.float64).reshape(n_rows, n_cols)
     bad = ~np.isfinite(values)
     if not np.isfinite(blank) and bad.any():  # blanks became NaN: a stored NaN is a fault

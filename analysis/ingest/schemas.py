@@ -156,7 +156,19 @@ def write_parquet(source: str, table: str, frame: pd.DataFrame, path: Path) -> i
     String columns are written from the categoricals' codes (Parquet dictionary pages) and
     without the stored Arrow schema, so every reader sees plain strings: the file schema is
     exactly ``SCHEMAS[source][table]``. Ten times faster than decoding 5 million strings.
+    Dictionary pages for the string columns only and min/max statistics for the numeric ones
+    only (what DuckDB prunes on): a dictionary of 5 million distinct values, or statistics
+    of dictionary strings, cost half the write time of a full-size table and save nothing.
     """
     arrow = _arrow(source, table, frame)
-    pq.write_table(arrow, path, compression="zstd", store_schema=False)
+    strings = [f.name for f in SCHEMAS[source][table] if f.type == pa.string()]
+    numbers = [f.name for f in SCHEMAS[source][table] if f.type != pa.string()]
+    pq.write_table(
+        arrow,
+        path,
+        compression="zstd",
+        store_schema=False,
+        use_dictionary=strings,
+        write_statistics=numbers,
+    )
     return arrow.num_rows

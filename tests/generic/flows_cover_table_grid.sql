@@ -2,7 +2,17 @@
 -- MRIO tables (raw files) whose flows do not hold every cell exactly once: each row position
 -- of the table (`output`: one row per economy-sector, with its economy and sector) carries
 -- those labels and every column position 0 .. n + K G - 1 (n row positions, G economies,
--- K = var `fd_categories` final-demand columns each); a position with two labels fails too
+-- K = var `fd_categories` final-demand columns each); a position with two labels fails too.
+-- Distinct columns are counted with a bitstring per row (bitstring_agg over the column range,
+-- a few hundred bytes a row) rather than count(distinct), whose hash sets held every cell of
+-- every table at once (gigabytes at full size).
+{%- set bounds = [0, 0] -%}
+{%- if execute -%}
+    {%- set found = run_query(
+        "select coalesce(min(to_pos), 0), coalesce(max(to_pos), 0) from " ~ model
+    ) -%}
+    {%- set bounds = [found.columns[0].values()[0], found.columns[1].values()[0]] -%}
+{%- endif %}
 with
 
 by_row as (
@@ -13,7 +23,7 @@ by_row as (
         from_economy,
         from_sector,
         count(*) as cells,
-        count(distinct to_pos) as distinct_cols,
+        bit_count(bitstring_agg(to_pos, {{ bounds[0] }}, {{ bounds[1] }})) as distinct_cols,
         min(to_pos) as first_col,
         max(to_pos) as last_col
     from {{ model }}
