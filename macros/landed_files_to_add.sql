@@ -1,25 +1,33 @@
 {#- The landed files a table built incrementally from `files_relation` still lacks: a
     condition on the landed rows. A landed file is identified by its content (file_sha256)
     and its name (source_file: the vintage and any named edition come from the name), so a
-    renamed file is staged again under its new name. -#}
+    renamed file is staged again under its new name. The condition names the files by
+    `file_sha256 in (...)` first, which DuckDB prunes Parquet files and row groups on (their
+    statistics), then by the pair. -#}
 {% macro landed_file_key() -%}
-    file_sha256 || '/' || source_file
+    (file_sha256, source_file)
 {%- endmacro %}
 
 {% macro landed_files_to_add(files_relation) -%}
     {%- if execute and is_incremental() -%}
         {%- set query -%}
-            select {{ landed_file_key() }} from {{ files_relation }}
+            select file_sha256, source_file from {{ files_relation }}
             except
-            select distinct {{ landed_file_key() }} from {{ this }}
+            select distinct file_sha256, source_file from {{ this }}
         {%- endset -%}
-        {%- set missing = run_query(query).columns[0].values() -%}
+        {%- set missing = run_query(query).rows -%}
         {%- if missing | length == 0 -%}
             false
         {%- else -%}
-            {{ landed_file_key() }} in (
-                {%- for key in missing -%}
-                    '{{ key | replace("'", "''") }}'{{ ", " if not loop.last }}
+            file_sha256 in (
+                {%- for row in missing -%}
+                    '{{ row[0] | replace("'", "''") }}'{{ ", " if not loop.last }}
+                {%- endfor -%}
+            )
+            and {{ landed_file_key() }} in (
+                {%- for row in missing -%}
+                    ('{{ row[0] | replace("'", "''") }}', '{{ row[1] | replace("'", "''") }}')
+                    {{- ", " if not loop.last }}
                 {%- endfor -%}
             )
         {%- endif -%}

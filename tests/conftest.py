@@ -52,3 +52,28 @@ def built(tmp_path_factory, repo_root):
     build = gvc("build", "--quiet", env=env)
     assert build.returncode == 0, build.stdout + build.stderr
     return root, env
+
+
+#: Modules whose tests build warehouses (a minute or more each in all), started first so
+#: that the two xdist workers (``--dist loadfile``) end together instead of one of them
+#: running the last heavy module alone.
+HEAVY_FIRST = (
+    "tests/test_real_data.py",
+    "tests/refresh/test_interrupted.py",
+    "tests/refresh/test_freshness.py",
+    "tests/test_quality_gate.py",
+    "tests/test_operations.py",
+    "tests/test_end_to_end.py",
+    "tests/test_scenario.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Heavy modules first (in ``HEAVY_FIRST`` order), the rest in collection order."""
+    rank = {name: i for i, name in enumerate(HEAVY_FIRST)}
+
+    def key(item: pytest.Item) -> int:
+        path = Path(str(item.path)).relative_to(ROOT).as_posix()
+        return rank.get(path, len(rank))
+
+    items.sort(key=key)  # stable: tests keep their order within a module

@@ -150,25 +150,32 @@ def to_arrow(source: str, table: str, frame: pd.DataFrame) -> pa.Table:
     return _arrow(source, table, frame).cast(SCHEMAS[source][table])
 
 
+#: String columns that are one value per raw file: the keys staging selects files by.
+_FILE_KEYS = frozenset({"edition", "vintage", "source_file", "file_sha256"})
+
+
 def write_parquet(source: str, table: str, frame: pd.DataFrame, path: Path) -> int:
     """Write ``frame`` to ``path`` (zstd) with the landing schema; return the row count.
 
     String columns are written from the categoricals' codes (Parquet dictionary pages) and
     without the stored Arrow schema, so every reader sees plain strings: the file schema is
     exactly ``SCHEMAS[source][table]``. Ten times faster than decoding 5 million strings.
-    Dictionary pages for the string columns only and min/max statistics for the numeric ones
-    only (what DuckDB prunes on): a dictionary of 5 million distinct values, or statistics
-    of dictionary strings, cost half the write time of a full-size table and save nothing.
+    Dictionary pages for the string columns only, min/max statistics for the numbers and the
+    file's keys only (what DuckDB prunes on: staging reads the new files' rows by
+    ``file_sha256``): a dictionary of 5 million distinct values, or statistics of every
+    label column, cost half the write time of a full-size table and save nothing.
     """
     arrow = _arrow(source, table, frame)
     strings = [f.name for f in SCHEMAS[source][table] if f.type == pa.string()]
-    numbers = [f.name for f in SCHEMAS[source][table] if f.type != pa.string()]
+    with_statistics = [
+        f.name for f in SCHEMAS[source][table] if f.type != pa.string() or f.name in _FILE_KEYS
+    ]
     pq.write_table(
         arrow,
         path,
         compression="zstd",
         store_schema=False,
         use_dictionary=strings,
-        write_statistics=numbers,
+        write_statistics=with_statistics,
     )
     return arrow.num_rows

@@ -58,7 +58,7 @@ def test_readers_never_see_errors_or_partial_tables_during_refresh(published):
     assert seen <= {(28, 2), (42, 3)} and (42, 3) in seen  # old or new, never partial
 
 
-@pytest.mark.parametrize("delay", [0.5, 4.0, 10.0])
+@pytest.mark.parametrize("delay", [0.5, 10.0])
 def test_killed_refresh_leaves_last_warehouse_and_next_one_completes(published, delay):
     root, env = published
     warehouse = root / "wh" / "gvc.duckdb"

@@ -10,7 +10,7 @@
             {% if is_incremental() %}
             delete from {{ this }}
             where {{ landed_file_key() }} not in (
-                select {{ landed_file_key() }} from {{ source('adb_mrio', 'files') }}
+                select file_sha256, source_file from {{ source('adb_mrio', 'files') }}
             )
             {% endif %}"
     )
