@@ -96,6 +96,24 @@ class Runner:
         return results
 
 
+def release_freed_memory() -> None:
+    """Hand the memory a worker's finished tasks freed back to the operating system (the C
+    allocator keeps it otherwise: after reading twelve full-size workbooks a worker held
+    about 100 MB more through the decomposition that followed)."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        if libc is not None and hasattr(libc, "malloc_trim"):  # glibc only
+            libc.malloc_trim(0)
+    except OSError:
+        pass
+
+
 class DaskRunner(Runner):
     """Runs tasks on a Dask cluster through ``client``, at most two per worker in flight."""
 
@@ -111,7 +129,9 @@ class DaskRunner(Runner):
         from distributed.client import FutureCancelledError
 
         try:
-            return self._map(fn, items, on_result)
+            results = self._map(fn, items, on_result)
+            self.client.run(release_freed_memory)
+            return results
         except (KilledWorker, FutureCancelledError) as exc:
             name = getattr(fn, "__name__", "a task")
             raise CannotRun(

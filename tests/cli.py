@@ -18,9 +18,12 @@ def gvc(*args: str, env: dict[str, str], timeout: int = 900) -> subprocess.Compl
     )
 
 
-def environment(root: Path, repo_root: Path) -> dict[str, str]:
-    """GVC_* locations under ``root``; per-year work on the default local Dask cluster."""
-    env = {k: v for k, v in os.environ.items() if k != "GVC_WORKERS"}
+def environment(
+    root: Path, repo_root: Path, *, in_process: bool = False, **extra: str
+) -> dict[str, str]:
+    """GVC_* locations under ``root`` and ``extra``; per-year work on the default local Dask
+    cluster, or with ``in_process`` as the test session runs it (``GVC_WORKERS=0``)."""
+    env = {k: v for k, v in os.environ.items() if in_process or k != "GVC_WORKERS"}
     env.update(
         GVC_HOME=str(repo_root),
         GVC_RAW=str(root / "raw"),
@@ -28,6 +31,7 @@ def environment(root: Path, repo_root: Path) -> dict[str, str]:
         GVC_WAREHOUSE=str(root / "wh" / "gvc.duckdb"),
         GVC_REPORTS=str(root / "reports"),
         GVC_HISTORY=str(root / "wh" / "history.duckdb"),
+        **extra,
     )
     return env
 

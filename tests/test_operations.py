@@ -4,7 +4,6 @@ give the same numbers as in-process work."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import signal
@@ -18,24 +17,14 @@ import pytest
 
 from analysis.panel.data import fingerprint
 from analysis.sample import write_sample
-from tests.cli import BIN, gvc
+from tests.cli import BIN, environment, gvc
 
 ANSI = re.compile(r"\x1b\[")
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} ")
 
 
 def env_for(root: Path, repo_root: Path, **extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        GVC_HOME=str(repo_root),
-        GVC_RAW=str(root / "raw"),
-        GVC_LANDING=str(root / "landing"),
-        GVC_WAREHOUSE=str(root / "wh" / "gvc.duckdb"),
-        GVC_HISTORY=str(root / "wh" / "history.duckdb"),
-        GVC_REPORTS=str(root / "reports"),
-        **extra,
-    )
-    return env
+    return environment(root, repo_root, in_process=True, **extra)
 
 
 @pytest.fixture(scope="module")

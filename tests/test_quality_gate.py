@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from analysis import build_record
 from analysis.build_record import pending_mark
 from analysis.config import Paths
 from analysis.dbt_runner import DbtResult, NodeResult
@@ -28,15 +29,8 @@ from analysis.ingest import IngestError
 from analysis.publish import BuildError, build_warehouse, dbt_work
 from tests.faults import edited_xlsx
 
-PROJECT_PARTS = (
-    "dbt_project.yml",
-    "profiles.yml",
-    "models",
-    "seeds",
-    "macros",
-    "tests/generic",
-    "expectations",
-)
+#: The project files a planted fault may edit (the package itself is the installed one).
+PROJECT_PARTS = tuple(part for part in build_record.PROJECT_PARTS if part != "analysis")
 
 
 def _paths(root: Path, home: Path, raw: Path, warehouse: Path) -> Paths:

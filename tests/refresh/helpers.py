@@ -12,22 +12,15 @@ import psutil
 
 from analysis.config import Paths
 from analysis.panel.data import fingerprint
+from tests.cli import environment
 
 BIN = Path(sys.executable).parent
 MARTS = ("mart_icc_ics", "fct_gvc_participation", "mart_resilience")
 
 
 def env_for(root: Path, repo_root: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        GVC_HOME=str(repo_root),
-        GVC_RAW=str(root / "raw"),
-        GVC_LANDING=str(root / "landing"),
-        GVC_WAREHOUSE=str(root / "wh" / "gvc.duckdb"),
-        GVC_HISTORY=str(root / "wh" / "history.duckdb"),
-        GVC_REPORTS=str(root / "reports"),
-    )
-    return env
+    """GVC_* locations under ``root``, per-year work in-process."""
+    return environment(root, repo_root, in_process=True)
 
 
 def refresh(env: dict[str, str], *extra: str) -> subprocess.CompletedProcess:
