@@ -46,6 +46,8 @@ ENVIRONMENT_ERRORS = (
 )
 #: What dbt writes into its target folder when it runs nodes.
 RESULT_FILES = ("run_results.json", "manifest.json")
+#: dbt's saved parse of the project (partial parsing starts from it).
+PARSE_FILE = "partial_parse.msgpack"
 
 
 @dataclass
@@ -125,10 +127,14 @@ def dbt_executable() -> str:
 
 
 def _environment(paths: Paths, database: Path, extra: dict[str, str] | None) -> dict[str, str]:
+    """dbt's environment. dbt runs in the database's folder and gets the database and the
+    landing as paths relative to it: dbt reparses the whole project when the profile (the
+    database path) or a value of ``env_var`` changes, and relative paths keep them the same
+    from one warehouse folder to the next (``.candidate.duckdb``, ``../landing``)."""
     env = dict(os.environ)
     env.update(
-        GVC_DB=str(database),
-        GVC_LANDING=str(paths.landing),
+        GVC_DB=database.name,
+        GVC_LANDING=os.path.relpath(paths.landing, database.parent),
         DO_NOT_TRACK="1",
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
@@ -167,7 +173,9 @@ def run_dbt(
     if variables:
         command += ["--vars", json.dumps(variables)]
     try:
+        _seed_parse_cache(paths, target)
         returncode, output = _run_child([dbt_executable(), *command], paths, database, env, echo)
+        _keep_parse_cache(paths, target)
         nodes, elapsed = read_run_results(target, database)
         if collect is not None:
             collect(target)
@@ -177,10 +185,41 @@ def run_dbt(
             shutil.rmtree(work, ignore_errors=True)
 
 
+def parse_cache(paths: Paths) -> Path:
+    """dbt's parse of the project by the last run anywhere (``target/`` of the project,
+    not versioned): a new warehouse folder starts from it instead of a full parse."""
+    return paths.home / "target" / PARSE_FILE
+
+
+def _seed_parse_cache(paths: Paths, target: Path) -> None:
+    """Copy the cached parse into a ``target`` that has none. dbt checks it against the
+    project, the profile, the variables and the environment, and parses again whatever
+    differs, so a cache from another project state costs nothing but the copy."""
+    own = target / PARSE_FILE
+    if own.exists():
+        return
+    with contextlib.suppress(OSError):  # a read-only or missing cache: dbt parses in full
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(parse_cache(paths), own)
+
+
+def _keep_parse_cache(paths: Paths, target: Path) -> None:
+    """Offer this run's parse to the next new folder (temp file + rename: concurrent runs
+    replace it whole)."""
+    own, cache = target / PARSE_FILE, parse_cache(paths)
+    with contextlib.suppress(OSError):
+        if not own.exists():
+            return
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{PARSE_FILE}.{os.getpid()}.tmp")
+        shutil.copyfile(own, tmp)
+        os.replace(tmp, cache)
+
+
 def _run_child(command, paths, database, env, echo: bool) -> tuple[int, str]:
     proc = subprocess.Popen(
         child_command(command),
-        cwd=paths.home,
+        cwd=database.parent,
         env=_environment(paths, database, env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -35,6 +35,17 @@ def test_build_publishes_staged_flows_and_marts(built):
     assert not list((root / "wh").glob(".candidate-*"))
 
 
+def test_dbt_parse_in_a_new_warehouse_folder_starts_from_the_saved_one(built):
+    """dbt runs with the database and landing as relative paths: its saved parse of the
+    project (seeded from the project's target/) is not thrown away for a changed profile or
+    environment in each new warehouse folder."""
+    root, _ = built
+    log = (root / "wh" / ".dbt-build" / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert "Unable to do partial parsing because profile has changed" not in log
+    assert "Unable to do partial parsing because env vars used in" not in log
+    assert (root / "wh" / ".dbt-build" / "target" / "partial_parse.msgpack").exists()
+
+
 def test_corrupt_cell_fails_ingest_naming_the_cell_and_keeps_landing(built, tmp_path):
     root, env = built
     raw = tmp_path / "raw"
