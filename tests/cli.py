@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+
+from analysis import build_record
 
 BIN = Path(sys.executable).parent
 
@@ -48,3 +51,21 @@ def png_source(path: Path) -> str:
 def query(database: Path, sql: str):
     with duckdb.connect(str(database), read_only=True) as con:
         return con.execute(sql).fetchall()
+
+
+#: What a project copy holds: the parts that decide the published numbers (the package
+#: itself is the installed one) and the declared scenarios.
+PROJECT_COPY_PARTS = (
+    *(part for part in build_record.PROJECT_PARTS if part != "analysis"),
+    "scenarios.yml",
+)
+
+
+def project_copy(repo_root: Path, home: Path) -> Path:
+    """A copy of the project's files at ``home`` (a GVC_HOME a test may edit); not the
+    repository's warehouse, reports or data."""
+    for part in PROJECT_COPY_PARTS:
+        src, dst = repo_root / part, home / part
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, dst)
+    return home

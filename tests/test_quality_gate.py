@@ -20,17 +20,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analysis import build_record
 from analysis.build_record import pending_mark
 from analysis.config import Paths
 from analysis.dbt_runner import DbtResult, NodeResult
 from analysis.errors import CannotRun
 from analysis.ingest import IngestError
 from analysis.publish import BuildError, build_warehouse, dbt_work
+from tests.cli import project_copy
 from tests.faults import edited_xlsx
-
-#: The project files a planted fault may edit (the package itself is the installed one).
-PROJECT_PARTS = tuple(part for part in build_record.PROJECT_PARTS if part != "analysis")
 
 
 def _paths(root: Path, home: Path, raw: Path, warehouse: Path) -> Paths:
@@ -85,14 +82,6 @@ def _refused(paths: Paths, *fragments: str, error=(BuildError, IngestError)) -> 
     assert _mart(paths.warehouse) == before  # the last good warehouse is untouched
     assert not list(paths.warehouse.parent.glob(".candidate*"))
     return message
-
-
-def _project_copy(repo_root: Path, home: Path) -> Path:
-    for part in PROJECT_PARTS:
-        src, dst = repo_root / part, home / part
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, dst)
-    return home
 
 
 def _dead_pid() -> int:
@@ -192,7 +181,7 @@ def test_nbs_unit_mix_up(attempt):
 
 
 def test_concordance_gap(attempt, tmp_path, repo_root):
-    home = _project_copy(repo_root, tmp_path / "project")
+    home = project_copy(repo_root, tmp_path / "project")
     seed = home / "seeds" / "nbs_adb_concordance.csv"
     _edit_csv(
         seed, lambda rows: rows.remove(next(r for r in rows if r[:2] == ["GB/T 4754-2002", "19"]))
@@ -396,7 +385,7 @@ def test_dbt_stopped_before_any_node_is_could_not_run_without_stale_results(
 ):
     """A parse error after a build whose tests failed: dbt writes no results, and those of
     the earlier build are not reported as this one's. Exit 2, as for `gvc check`."""
-    home = _project_copy(repo_root, tmp_path / "project")
+    home = project_copy(repo_root, tmp_path / "project")
     (home / "models" / "marts" / "broken.sql").write_text("select {{ ref( }}\n")
     target = dbt_work(attempt) / "target"
     target.mkdir(parents=True)

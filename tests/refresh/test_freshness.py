@@ -16,8 +16,8 @@ from analysis.build_record import read_record
 from analysis.lock import WriterLocked, writer_lock
 from analysis.panel.data import fingerprint, load_mart
 from analysis.sample import write_sample
+from tests.cli import gvc
 from tests.refresh.helpers import (
-    BIN,
     latest_estimate_fingerprint,
     log_rows,
     mart_fingerprints,
@@ -61,9 +61,7 @@ def test_lock_stops_a_second_writer(fresh, repo_root):
         assert blocked.returncode == 2
         assert "another ingest, build or refresh is running (pid" in blocked.stderr
         for command in (["build", "--quiet"], ["ingest"]):  # the other writers
-            other = subprocess.run(
-                [str(BIN / "gvc"), *command], env=env, capture_output=True, text=True
-            )
+            other = gvc(*command, env=env)
             assert other.returncode == 2, command
             assert "another ingest, build or refresh is running" in other.stderr
     # the library functions take the lock themselves (no CLI involved)
@@ -107,9 +105,7 @@ def test_refresh_compares_with_what_was_published_a_b_a(published):
     food[2] = f"{float(food[2]) * 1.001:.2f}"  # within the printed Total's tolerance
     with nbs.open("w", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
-    built = subprocess.run(
-        [str(BIN / "gvc"), "build", "--quiet"], env=env, capture_output=True, text=True
-    )
+    built = gvc("build", "--quiet", env=env)
     assert built.returncode == 0, built.stdout + built.stderr
     assert mart_fingerprints(root / "wh" / "gvc.duckdb") != a  # B is published
     assert (root / "wh" / ".refresh_pending").exists()  # and not estimated yet
@@ -129,17 +125,10 @@ def test_build_then_estimate_leaves_refresh_nothing_to_do(fresh):
     """`make run`: build (which records what it used, and marks its estimates pending), then
     estimate (which clears the mark); a refresh then finds nothing new."""
     root, env = fresh
-    built = subprocess.run(
-        [str(BIN / "gvc"), "build", "--quiet"], env=env, capture_output=True, text=True
-    )
+    built = gvc("build", "--quiet", env=env)
     assert built.returncode == 0, built.stdout + built.stderr
     assert (root / "wh" / ".refresh_pending").exists()
-    estimated = subprocess.run(
-        [str(BIN / "gvc"), "estimate", "--bootstrap-reps", "0"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    estimated = gvc("estimate", "--bootstrap-reps", "0", env=env)
     assert estimated.returncode == 0, estimated.stdout + estimated.stderr
     assert not (root / "wh" / ".refresh_pending").exists()
     result = refresh(env)

@@ -5,7 +5,6 @@ on the tiny fixture of conftest.py (random kills with readers: bench/crash_concu
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import threading
@@ -17,6 +16,7 @@ import pytest
 from analysis.children import Terminated
 from analysis.panel.data import fingerprint, load_mart
 from analysis.sample import write_sample
+from tests.cli import gvc, project_copy
 from tests.refresh.helpers import (
     BIN,
     children_of,
@@ -109,16 +109,11 @@ def test_failure_after_publication_is_reported_as_such(published, repo_root, tmp
     the pending mark stays and the next refresh resumes."""
     root, env = published
     home = tmp_path / "project"
-    shutil.copytree(repo_root, home, ignore=shutil.ignore_patterns(".venv", ".git", "data"))
+    project_copy(repo_root, home)
     (home / "scenarios.yml").write_text("scenarios: [{id: broken}]\n")
     env = {**env, "GVC_HOME": str(home)}
     write_sample(root / "raw", size="tiny", years=[2010])
-    result = subprocess.run(
-        [str(BIN / "gvc"), "refresh", "--bootstrap-reps", "0"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    result = gvc("refresh", "--bootstrap-reps", "0", env=env)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "published: changed sources" in result.stdout
     assert "scenarios failed after the publication" in result.stderr
@@ -191,28 +186,18 @@ def test_refresh_runs_the_scenarios_on_the_cluster_it_was_given(published, repo_
     unreachable scheduler stops them (GVC_WORKERS=0 in the environment would run them)."""
     root, env = published
     home = tmp_path / "project"
-    shutil.copytree(repo_root, home, ignore=shutil.ignore_patterns(".venv", ".git", "data"))
+    project_copy(repo_root, home)
     (home / "scenarios.yml").write_text(
         "scenarios:\n  - {id: usa_c14, description: a cut, year: 2009, shock: 0.5,\n"
         "     target: {economies: [USA], sectors: [c14]}}\n"
     )
     env = {**env, "GVC_HOME": str(home), "GVC_WORKERS": "0"}
     (root / "wh" / ".refresh_pending").touch()
-    resumed = subprocess.run(
-        [str(BIN / "gvc"), "refresh", "--bootstrap-reps", "0"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    resumed = gvc("refresh", "--bootstrap-reps", "0", env=env)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert "1 declared scenarios rerun" in resumed.stdout
     (root / "wh" / ".refresh_pending").touch()
-    elsewhere = subprocess.run(
-        [str(BIN / "gvc"), "refresh", "--bootstrap-reps", "0", "--scheduler", "tcp://127.0.0.1:9"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    elsewhere = gvc("refresh", "--bootstrap-reps", "0", "--scheduler", "tcp://127.0.0.1:9", env=env)
     assert elsewhere.returncode == 2, elsewhere.stdout + elsewhere.stderr
     assert "scenarios failed after the publication: cannot reach the Dask scheduler" in (
         elsewhere.stderr
