@@ -121,13 +121,18 @@ def test_refresh_log_for_cron(tiny, tmp_path):
     assert "published:" in text
 
 
-def test_piped_build_prints_steps_with_timings_and_no_colour(tiny, tmp_path):
-    root, env = tiny
-    env = {
+def _own_landing_and_warehouse(tiny, tmp_path: Path) -> dict[str, str]:
+    """The tiny fixture's environment with a landing and warehouse of this test's own."""
+    _, env = tiny
+    return {
         **env,
         "GVC_LANDING": str(tmp_path / "landing"),
         "GVC_WAREHOUSE": str(tmp_path / "wh" / "g.duckdb"),
     }
+
+
+def test_piped_build_prints_steps_with_timings_and_no_colour(tiny, tmp_path):
+    env = _own_landing_and_warehouse(tiny, tmp_path)
     result = gvc("build", env=env)
     assert result.returncode == 0, result.stderr
     assert not ANSI.search(result.stdout + result.stderr)
@@ -136,12 +141,7 @@ def test_piped_build_prints_steps_with_timings_and_no_colour(tiny, tmp_path):
 
 
 def test_dbt_killed_by_a_signal_is_named(tiny, tmp_path):
-    root, env = tiny
-    env = {
-        **env,
-        "GVC_LANDING": str(tmp_path / "landing"),
-        "GVC_WAREHOUSE": str(tmp_path / "wh" / "g.duckdb"),
-    }
+    env = _own_landing_and_warehouse(tiny, tmp_path)
     proc = subprocess.Popen(
         [str(BIN / "gvc"), "build", "--quiet"],
         env=env,
@@ -159,12 +159,7 @@ def test_dbt_killed_by_a_signal_is_named(tiny, tmp_path):
 
 
 def test_killing_gvc_ends_its_dbt_child(tiny, tmp_path):
-    root, env = tiny
-    env = {
-        **env,
-        "GVC_LANDING": str(tmp_path / "landing"),
-        "GVC_WAREHOUSE": str(tmp_path / "wh" / "g.duckdb"),
-    }
+    env = _own_landing_and_warehouse(tiny, tmp_path)
     proc = subprocess.Popen(
         [str(BIN / "gvc"), "build", "--quiet"],
         env=env,

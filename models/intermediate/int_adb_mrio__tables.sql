@@ -32,15 +32,7 @@ ranked as (
 final as (
 
     select
-        edition,
-        year,
-        vintage,
-        vintage_order,
-        source_file,
-        file_sha256,
-        economies,
-        edition_named,
-        is_synthetic,
+        * exclude (release_rank),
         release_rank = 1 as is_current
     from ranked
 
