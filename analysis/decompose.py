@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -57,11 +58,29 @@ class TableTask:
     regions: dict[str, str]
 
 
+@lru_cache(maxsize=2)
+def _row_major(n: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column positions of an ``n x width`` matrix's cells in row-major order (int32,
+    read-only; kept for the next table of the same shape)."""
+    rows = np.repeat(np.arange(n, dtype=np.int32), width)
+    cols = np.tile(np.arange(width, dtype=np.int32), n)
+    rows.flags.writeable = cols.flags.writeable = False
+    return rows, cols
+
+
 def block_from_positions(
     rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n: int, width: int, what: str
 ) -> np.ndarray:
     """Scatter cells into an ``n x width`` matrix; ValueError naming a missing or repeated
-    cell (the staged table must hold every cell exactly once)."""
+    cell (the staged table must hold every cell exactly once).
+
+    Cells that arrive in row-major order (as staged: the readers land them so and DuckDB scans
+    keep insertion order) are the matrix already: ``values`` reshaped, without a copy.
+    """
+    if rows.size == n * width:
+        row_major_rows, row_major_cols = _row_major(n, width)
+        if np.array_equal(rows, row_major_rows) and np.array_equal(cols, row_major_cols):
+            return np.asarray(values, dtype=float).reshape(n, width)
     flat = rows.astype(np.int64) * width + cols.astype(np.int64)
     if flat.size and (flat.min() < 0 or flat.max() >= n * width):
         raise ValueError(f"{what}: a cell position lies outside the {n} x {width} table")
@@ -136,7 +155,8 @@ def fetch_task(flows, output, key: TableKey, groups, regions) -> TableTask:
     economies = tuple(str(e) for (e,) in labels.fetchall())
     G, N = len(economies), len(SECTOR_CODES)
     n, width = G * N, G * (N + len(FD_CODES))
-    cells = flows.filter(where).project("from_pos, to_pos, flow_usd_mn").fetchnumpy()
+    arrow = flows.filter(where).project("from_pos, to_pos, flow_usd_mn").to_arrow_table()
+    cells = {name: arrow.column(name).to_numpy() for name in arrow.column_names}
     what = f"edition {key.edition} {key.year} ({key.vintage})"
     block = block_from_positions(
         cells["from_pos"], cells["to_pos"], cells["flow_usd_mn"], n, width, what

@@ -97,3 +97,35 @@ def test_exposures_equal_a_dense_computation():
 def test_undefined_shares_are_null_not_zero(column):
     got = table_indicators(_task()).set_index(["economy", "sector"])
     assert np.isnan(got.loc[("KOR", "c6"), column]) and np.isnan(got.loc[("JPN", "c3"), column])
+
+
+def test_cells_in_row_major_order_are_the_matrix_and_any_order_gives_the_same():
+    rng = np.random.default_rng(5)
+    n, width = 4, 6
+    matrix = rng.normal(size=(n, width))
+    rows, cols = np.divmod(np.arange(n * width, dtype=np.int32), width)
+    values = matrix.ravel().copy()
+    in_order = analysis.decompose.block_from_positions(rows, cols, values, n, width, "t")
+    assert np.shares_memory(in_order, values)  # no copy
+    npt.assert_array_equal(in_order, matrix)
+    shuffled = rng.permutation(n * width)
+    any_order = analysis.decompose.block_from_positions(
+        rows[shuffled], cols[shuffled], values[shuffled], n, width, "t"
+    )
+    npt.assert_array_equal(any_order, matrix)
+
+
+@pytest.mark.parametrize(
+    ("drop", "repeat", "message"),
+    [
+        (5, None, r"cell \(row 0, column 5\) is missing"),
+        (7, 5, r"cell \(row 0, column 5\) is 2 times"),
+    ],
+)
+def test_a_missing_or_repeated_cell_is_named(drop, repeat, message):
+    n, width = 3, 6
+    flat = np.arange(n * width)
+    flat = np.delete(flat, drop) if repeat is None else np.where(flat == drop, repeat, flat)
+    rows, cols = np.divmod(flat, width)
+    with pytest.raises(ValueError, match=message):
+        analysis.decompose.block_from_positions(rows, cols, np.ones(flat.size), n, width, "t")

@@ -18,7 +18,8 @@ of source economy r per unit of j's final output (columns of W sum to 1 where x 
   Ghosh row sums, Miller and Temurshoev 2017); ``downstreamness`` ``D = 1'B``.
 - ``criticality``: gross output lost by all other sectors when j is fully extracted (row,
   column and final demand removed), ``x_j (1'B e_j - B_jj) / B_jj`` by the Schur-complement
-  identity (Miller and Lahr 2001; Dietzenbacher and Lahr 2013), from one inverse per year.
+  identity (Miller and Lahr 2001; Dietzenbacher and Lahr 2013), from the diagonal of B
+  (:meth:`LeontiefSolver.B_diagonal`, no explicit inverse).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def resilience_indicators(
     hhi = np.nansum(shares**2, axis=0)
     hhi = np.where(np.isnan(shares).all(axis=0), np.nan, hhi)
     col_sums = solver.Bt(np.ones(table.n))
-    diag_b = np.diag(solver.B(np.eye(table.n)))  # the one explicit inverse of the year
+    diag_b = solver.B_diagonal()
     criticality = x * (col_sums - diag_b) / diag_b
     return pd.DataFrame(
         {

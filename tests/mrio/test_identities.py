@@ -7,6 +7,7 @@ import numpy.testing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.linalg import lu_factor
 
 from analysis.mrio import (
     IOTable,
@@ -16,6 +17,7 @@ from analysis.mrio import (
     dense_local_inverse,
     gvc_indicators,
 )
+from analysis.mrio.leontief import inverse_diagonal
 from tests.mrio.conftest import random_table
 
 RATES = [
@@ -56,6 +58,7 @@ def test_lu_results_equal_dense_inverses(seed):
     B, L = dense_leontief_inverse(t), dense_local_inverse(t)
     solver = LeontiefSolver(t)
     npt.assert_allclose(solver.B(np.eye(t.n)), B, rtol=1e-10, atol=1e-13)
+    npt.assert_allclose(solver.B_diagonal(), np.diag(B), rtol=1e-12)
     npt.assert_allclose(solver.L(np.eye(t.n)), L, rtol=1e-10, atol=1e-13)
     A_F = t.A * ~t.domestic_mask
     npt.assert_allclose(B, L + L @ A_F @ B, rtol=1e-10, atol=1e-13)  # B = L + L A_F B
@@ -74,6 +77,17 @@ def test_lu_results_equal_dense_inverses(seed):
         [(v * B[:, j])[t.economy_index == t.economy_index[j]].sum() for j in range(t.n)],
         rtol=1e-10,
     )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_inverse_diagonal_of_a_matrix_that_needs_row_exchanges(seed):
+    # Leontief systems are column diagonally dominant (partial pivoting never exchanges rows),
+    # so the permutation is checked on general matrices, where it does
+    rng = np.random.default_rng(seed)
+    M = rng.normal(size=(40, 40))
+    lu, piv = lu_factor(M)
+    assert (piv != np.arange(40)).any()
+    npt.assert_allclose(inverse_diagonal(lu, piv), np.diag(np.linalg.inv(M)), rtol=1e-9)
 
 
 def test_two_by_two_worked_by_hand():
@@ -141,7 +155,9 @@ def test_leontief_inverse_equals_pymrio():
     k = Y.shape[1] // len(regions)
     t = IOTable(Z, Y, regions, sectors, fd_categories=k)
     npt.assert_allclose(t.A, io.A.to_numpy(), rtol=1e-12, atol=1e-15)
-    npt.assert_allclose(LeontiefSolver(t).B(np.eye(t.n)), io.L.to_numpy(), rtol=1e-9, atol=1e-12)
+    solver = LeontiefSolver(t)
+    npt.assert_allclose(solver.B(np.eye(t.n)), io.L.to_numpy(), rtol=1e-9, atol=1e-12)
+    npt.assert_allclose(solver.B_diagonal(), np.diag(io.L.to_numpy()), rtol=1e-9)
 
 
 def test_non_finite_input_names_year_economy_and_sector():
