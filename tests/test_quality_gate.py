@@ -424,3 +424,30 @@ def test_check_reads_its_copy_only(attempt, monkeypatch):
     assert report.database == str(attempt.warehouse)
     assert any(r.engine == "great_expectations" for r in report.results)
     assert not list(attempt.warehouse.parent.glob(".check-*"))
+
+
+def test_a_build_checks_the_files_it_adds_and_gvc_check_every_file(attempt):
+    """A candidate copied from the published warehouse holds files the same tests passed at
+    publication: the error tests of stg_adb_mrio__flows check only the files the build adds
+    (macros/files_to_check.sql), `gvc check` every file. A flow made negative in the
+    published file behind the warehouse's back shows which rows each one looks at."""
+    from analysis.publish import check_published
+
+    with duckdb.connect(str(attempt.warehouse)) as con:
+        con.execute(
+            "update stg_adb_mrio__flows set flow_usd_mn = -5 where year = 2007 "
+            "and from_pos = 0 and to_pos = 1"
+        )
+    rebuilt = build_warehouse(attempt, echo=False, force=True)
+    assert rebuilt.quality.passed
+    ran = {r.rule for r in rebuilt.quality.results}
+    assert "stg_adb_mrio__flows_no_negative_intermediate_inputs" in ran
+    with duckdb.connect(str(attempt.warehouse), read_only=True) as con:
+        found = con.execute("select table_name from information_schema.tables").fetchall()
+    tables = {t for (t,) in found}
+    assert "gvc_checked_files" not in tables  # only in the candidate, while dbt runs
+    assert not [t for t in tables if "__dbt_tmp" in t]  # dbt-duckdb's scratch tables dropped
+    checked = check_published(attempt)
+    assert not checked.passed
+    failed = {r.rule for r in checked.results if r.blocking}
+    assert failed == {"stg_adb_mrio__flows_no_negative_intermediate_inputs"}

@@ -3,12 +3,37 @@
 -- value-added rows r99, r61..r64, trs: every row but r60) against the r69 row, and the two
 -- totals against each other; value added x - colsum(Z), the column sum of input
 -- coefficients, and whether the table is published in whole numbers (rounded totals cannot
--- balance to 1e-6).
+-- balance to 1e-6). Incremental by raw file, as stg_adb_mrio__flows: a build sums the flows
+-- of the landed files this table lacks only; rows of files no longer landed under that name
+-- are deleted first.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="
+            {% if is_incremental() %}
+            delete from {{ this }}
+            where {{ landed_file_key() }} not in (
+                select file_sha256, source_file from {{ ref('stg_adb_mrio__files') }}
+            )
+            {% endif %}"
+    )
+}}
+
 with
 
 output as (
 
     select * from {{ ref('stg_adb_mrio__output') }}
+    where {{ landed_files_to_add(ref('stg_adb_mrio__files')) }}
+
+),
+
+flows as (
+
+    select * from {{ ref('stg_adb_mrio__flows') }}
+    where {{ landed_files_to_add(ref('stg_adb_mrio__files')) }}
 
 ),
 
@@ -19,7 +44,7 @@ row_sums as (
         from_pos as pos,
         sum(flow_usd_mn) as row_sum,
         count(*) as row_cells
-    from {{ ref('stg_adb_mrio__flows') }}
+    from flows
     group by all
 
 ),
@@ -30,7 +55,7 @@ column_inputs as (
         file_sha256,
         to_pos as pos,
         sum(flow_usd_mn) as intermediate_inputs
-    from {{ ref('stg_adb_mrio__flows') }}
+    from flows
     where to_use like 'c%'
     group by all
 
@@ -43,7 +68,9 @@ primary_inputs as (
         to_pos as pos,
         sum(value_usd_mn) as primary_inputs
     from {{ ref('stg_adb_mrio__value_added') }}
-    where row_code != 'r60' and to_use like 'c%'
+    where
+        row_code != 'r60' and to_use like 'c%'
+        and {{ landed_files_to_add(ref('stg_adb_mrio__files')) }}
     group by all
 
 ),
@@ -90,7 +117,8 @@ final as (
         / greatest(abs(output.output_col_usd_mn), 1) as rel_column_gap,
         -- a whole-number table: each summed cell may be off by 0.5 from its exact value
         0.5 * (row_sums.row_cells + 1) as rounding_bound,
-        rounding.is_rounded_table
+        rounding.is_rounded_table,
+        output.source_file
     from output
     inner join row_sums
         on output.file_sha256 = row_sums.file_sha256 and output.pos = row_sums.pos

@@ -9,7 +9,7 @@ the Dask cluster named by ``GVC_DASK_SCHEDULER`` (``gvc build`` starts one and p
 on), on a local cluster, or in-process with ``GVC_WORKERS=0`` (``analysis.parallel``).
 """
 
-from analysis.decompose import KEYS, TableKey, decompose_tables
+from analysis.decompose import KEYS, TableKey, decompose_tables, empty_frame
 from analysis.parallel import runner
 
 
@@ -41,6 +41,8 @@ def model(dbt, session):
         have = session.execute(f"select distinct {columns} from {dbt.this}").fetchall()
         done = {TableKey(*row) for row in have}
     keys = [key for key in wanted if key not in done]
+    if not keys:  # nothing new: no cluster to reach
+        return empty_frame(groups)
     with runner() as run:
         frame = decompose_tables(flows, output, keys, groups, regions, run)
     return frame

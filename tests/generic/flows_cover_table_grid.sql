@@ -42,6 +42,9 @@ expected as (
         + {{ var('fd_categories') }}
         * count(distinct economy) over (partition by file_sha256) as n_cols
     from {{ output }}
+    -- the tables whose flows are checked: all, or those new to the build when the flows are
+    -- (macros/files_to_check.sql)
+    where {{ files_checked_in(model) }}
 
 )
 
