@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -58,14 +57,14 @@ class TableTask:
     regions: dict[str, str]
 
 
-@lru_cache(maxsize=2)
-def _row_major(n: int, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column positions of an ``n x width`` matrix's cells in row-major order (int32,
-    read-only; kept for the next table of the same shape)."""
-    rows = np.repeat(np.arange(n, dtype=np.int32), width)
-    cols = np.tile(np.arange(width, dtype=np.int32), n)
-    rows.flags.writeable = cols.flags.writeable = False
-    return rows, cols
+def _row_major(rows: np.ndarray, cols: np.ndarray, n: int, width: int) -> bool:
+    """Whether ``n * width`` cells are those of an ``n x width`` matrix in row-major order
+    (compared as n x width grids against broadcast ranges: no position array is built)."""
+    grid_rows, grid_cols = rows.reshape(n, width), cols.reshape(n, width)
+    return bool(
+        (grid_cols == np.arange(width)[None, :]).all()
+        and (grid_rows == np.arange(n)[:, None]).all()
+    )
 
 
 def block_from_positions(
@@ -77,10 +76,8 @@ def block_from_positions(
     Cells that arrive in row-major order (as staged: the readers land them so and DuckDB scans
     keep insertion order) are the matrix already: ``values`` reshaped, without a copy.
     """
-    if rows.size == n * width:
-        row_major_rows, row_major_cols = _row_major(n, width)
-        if np.array_equal(rows, row_major_rows) and np.array_equal(cols, row_major_cols):
-            return np.asarray(values, dtype=float).reshape(n, width)
+    if rows.size == n * width and _row_major(rows, cols, n, width):
+        return np.asarray(values, dtype=float).reshape(n, width)
     flat = rows.astype(np.int64) * width + cols.astype(np.int64)
     if flat.size and (flat.min() < 0 or flat.max() >= n * width):
         raise ValueError(f"{what}: a cell position lies outside the {n} x {width} table")
