@@ -212,7 +212,8 @@ def _frames(table: AdbTable, sha: str) -> dict[str, pd.DataFrame]:
             "row_pos": np.repeat(ax.row_pos, width).astype(np.int32),
             "col_pos": np.tile(ax.col_pos, n).astype(np.int32),
             "value": table.values[:n, :width].ravel(),
-        }
+        },
+        copy=False,  # fresh arrays: no copy into consolidated blocks (0.15 s a full table)
     )
     m = N_TOTAL_ROWS - 1  # the rows above r69
     labels = list(dict.fromkeys(table.row_labels[:m]))
@@ -228,7 +229,8 @@ def _frames(table: AdbTable, sha: str) -> dict[str, pd.DataFrame]:
             "col_code": _categorical(np.tile(ax.col_code, m), codes),
             "col_pos": np.tile(ax.col_pos, m).astype(np.int32),
             "value": table.values[n : n + m, :width].ravel(),
-        }
+        },
+        copy=False,
     )
     output = pd.DataFrame(
         {

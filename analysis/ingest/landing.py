@@ -99,10 +99,14 @@ class _Task:
     source: str
     path: Path
     out: Path  # the new version folder
+    landed_sha256: str | None = None  # the SHA-256 the file has in the current landing
 
 
-def land_file(task: _Task) -> LandedFile:
-    """Read one raw file and write its landed tables (runs on a Dask worker or here)."""
+def land_file(task: _Task) -> LandedFile | None:
+    """Read one raw file and write its landed tables (runs on a Dask worker or here); None,
+    without reading it, when its bytes are those already landed (``landed_sha256``)."""
+    if task.landed_sha256 is not None and sha256_file(task.path) == task.landed_sha256:
+        return None
     spec = SOURCES[task.source]
     tables = spec.reader(task.path)
     if set(tables) != set(spec.tables):
@@ -248,30 +252,29 @@ def _plan_sources(raw_dir, requested, keep_landed, previous, report):
 
 
 def _land(plan, landed, previous, store, tmp, report, run: Runner, progress: bool) -> None:
-    """Hash the planned files, link the unchanged ones, read the others on ``run``."""
+    """Read the planned files on ``run``, each hashed first where it is already landed (one
+    pass over its bytes, in the same task): the unchanged ones are linked, not read."""
     old_files = previous.sources if previous else {}
     current = store.current()
     # unchanged sources not asked for: link their landed files into the new version
     for source, files in landed.items():
         for name in files:
             _link_landed(source, name, current, tmp)
-    tasks = [(source, path) for source, paths in plan.items() for path in paths]
-    with step("hashing raw files", len(tasks), progress) as bar:
-        hashes = run.map(sha256_file, [p for _, p in tasks], lambda p, _: bar.advance(p.name))
-    to_read = []
-    for (source, path), sha in zip(tasks, hashes, strict=True):
-        old = old_files.get(source, {}).get(path.name)
-        if old is not None and old.sha256 == sha and current is not None:
-            _link_landed(source, path.name, current, tmp)
-            landed.setdefault(source, {})[path.name] = old
-            report.files.append(FileLine(source, path.name, True, old.meta, old.rows))
-        else:
-            to_read.append(_Task(source, path, tmp))
-    with step("ingest", len(to_read), progress) as bar:
-        results = run.map(
-            land_file, to_read, lambda t, _: bar.advance(f"{t.source}: {t.path.name}")
-        )
-    for task, result in zip(to_read, results, strict=True):
+    tasks = []
+    for source, paths in plan.items():
+        for path in paths:
+            old = old_files.get(source, {}).get(path.name)
+            sha = old.sha256 if old is not None and current is not None else None
+            tasks.append(_Task(source, path, tmp, sha))
+    with step("ingest", len(tasks), progress) as bar:
+        results = run.map(land_file, tasks, lambda t, _: bar.advance(f"{t.source}: {t.path.name}"))
+    for task, result in zip(tasks, results, strict=True):
+        if result is None:  # the bytes already landed
+            old = old_files[task.source][task.path.name]
+            _link_landed(task.source, task.path.name, current, tmp)
+            landed.setdefault(task.source, {})[task.path.name] = old
+            report.files.append(FileLine(task.source, task.path.name, True, old.meta, old.rows))
+            continue
         landed.setdefault(task.source, {})[task.path.name] = result
         report.files.append(FileLine(task.source, task.path.name, False, result.meta, result.rows))
     for source in plan:

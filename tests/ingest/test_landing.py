@@ -91,7 +91,14 @@ def test_unchanged_files_are_not_read_again(raw_set, tmp_path, monkeypatch):
     inode = (out / "current" / "kof" / "kof_index" / "KOFGI_2022_public.xlsx.parquet").stat()
     read = []
     real = landing.land_file
-    monkeypatch.setattr(landing, "land_file", lambda task: read.append(task) or real(task))
+
+    def spy(task):  # the files read and landed (an unchanged one is hashed only: None)
+        landed = real(task)
+        if landed is not None:
+            read.append(task)
+        return landed
+
+    monkeypatch.setattr(landing, "land_file", spy)
     write_adb(raw_set / "adb_mrio", 2018, seed=5)  # one file changed
     report = ingest_all(raw_set, out)
     assert [t.path.name for t in read] == ["ADB-MRIO1-2018_June2023.xlsx"]
