@@ -8,9 +8,7 @@
 -- are deleted first.
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
+        materialized='append_incremental',
         pre_hook="
             {% if is_incremental() %}
             delete from {{ this }}

@@ -468,3 +468,17 @@ def test_unknown_economy_code_fails_the_relationship_test(faulty_landing, tmp_pa
     assert set(failed) == {relationship, "stg_adb_mrio__flows_complete_table"}
     log = (tmp_path / "logs" / "dbt.log").read_text()
     assert f"Failure in test {relationship}" in log
+
+
+def test_an_appending_model_refuses_a_table_with_other_columns(landing, tmp_path, monkeypatch):
+    """`append_incremental` (stg_adb_mrio__flows) inserts by column into the table it built;
+    a table whose columns are not the model's is an error naming both, as dbt's
+    on_schema_change='fail' (macros/materializations/append_incremental.sql)."""
+    assert dbt_build(tmp_path, landing, monkeypatch).success
+    db = tmp_path / "dev.duckdb"
+    query(db, "alter table stg_adb_mrio__flows add column extra integer")
+    refused = dbt_build(tmp_path, landing, monkeypatch)
+    assert failed_nodes(refused).get("stg_adb_mrio__flows") == "error"
+    log = (tmp_path / "logs" / "dbt.log").read_text()
+    assert "append_incremental: " in log and "rebuild it with --full-refresh" in log
+    assert "'extra'" in log

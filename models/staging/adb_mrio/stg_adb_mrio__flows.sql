@@ -3,9 +3,7 @@
 -- that name are deleted first.
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
+        materialized='append_incremental',
         pre_hook="
             {% if is_incremental() %}
             delete from {{ this }}
