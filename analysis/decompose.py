@@ -153,7 +153,10 @@ def fetch_task(flows, output, key: TableKey, groups, regions) -> TableTask:
     G, N = len(economies), len(SECTOR_CODES)
     n, width = G * N, G * (N + len(FD_CODES))
     arrow = flows.filter(where).project("from_pos, to_pos, flow_usd_mn").to_arrow_table()
-    cells = {name: arrow.column(name).to_numpy() for name in arrow.column_names}
+    cells = {}
+    for name in arrow.column_names:  # each Arrow column freed once it is a numpy array
+        cells[name] = arrow.column(name).to_numpy()
+        arrow = arrow.drop_columns([name])
     what = f"edition {key.edition} {key.year} ({key.vintage})"
     block = block_from_positions(
         cells["from_pos"], cells["to_pos"], cells["flow_usd_mn"], n, width, what

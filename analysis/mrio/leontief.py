@@ -46,7 +46,11 @@ class LeontiefSolver:
         # imported coefficients kept as their own matrix: A - A_D computed as a difference
         # of products would turn structural zeros into rounding noise (~1e-13)
         self._AF = A * ~table.domestic_mask
-        self._lu = self._factor(np.eye(n) - A, "(I - A)")
+        # I - A in one n x n array, Fortran-ordered so that LAPACK factorises it in place
+        identity_minus_a = np.negative(A, out=np.empty((n, n), order="F"))
+        identity_minus_a[np.diag_indices(n)] += 1.0
+        self._lu = self._factor(identity_minus_a, "(I - A)", overwrite=True)
+        del identity_minus_a
         eye = np.eye(N)
         self._L_blocks = np.empty_like(table.A_blocks)
         for g, A_ss in enumerate(table.A_blocks):
@@ -55,12 +59,13 @@ class LeontiefSolver:
             )
             self._L_blocks[g] = lu_solve(block, eye, check_finite=False)
 
-    def _factor(self, M: FloatArray, what: str, offset: int = 0):
-        """LU of ``M``; MrioError naming year, economy and sector if it is singular."""
+    def _factor(self, M: FloatArray, what: str, offset: int = 0, overwrite: bool = False):
+        """LU of ``M`` (in ``M``'s memory with ``overwrite``); MrioError naming year, economy
+        and sector if it is singular."""
         t = self.table
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", LinAlgWarning)
-            lu, piv = lu_factor(M, check_finite=False)
+            lu, piv = lu_factor(M, overwrite_a=overwrite, check_finite=False)
         pivots = np.abs(np.diag(lu))
         if not np.all(np.isfinite(pivots)) or pivots.min() <= SINGULAR_RTOL * pivots.max():
             k = int(np.argmin(pivots))

@@ -69,7 +69,7 @@ def resilience_indicators(
     solver = solver or LeontiefSolver(table)
     origin = value_added_origin(solver) if origin is None else origin
     x = table.x
-    fir_direct = ratio((table.Z * ~table.domestic_mask).sum(axis=0), x)
+    fir_direct = ratio(table.imported_inputs, x)
     fir_total, shares = _origin_shares(table, origin)
     hhi = np.nansum(shares**2, axis=0)
     hhi = np.where(np.isnan(shares).all(axis=0), np.nan, hhi)

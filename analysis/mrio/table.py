@@ -53,8 +53,10 @@ class IOTable:
         self.year = year
         self.G, self.N = len(self.economies), len(self.sectors)
         self.n = self.G * self.N
-        self.Z = np.ascontiguousarray(Z, dtype=float)
-        self.F = np.ascontiguousarray(F, dtype=float)
+        # views are kept (a table cut from one [Z | F] block is not copied: 37 MB at 63
+        # economies); numpy copies where a routine needs contiguous memory
+        self.Z = np.asarray(Z, dtype=float)
+        self.F = np.asarray(F, dtype=float)
         self._validate()
 
     # -- validation ---------------------------------------------------------------------
@@ -138,8 +140,19 @@ class IOTable:
 
     @cached_property
     def exports_intermediate(self) -> FloatArray:
-        """Intermediate sales to other economies, ``sum_{r != s} Z_sr 1``."""
-        return self.Z.sum(axis=1) - (self.Z * self.domestic_mask).sum(axis=1)
+        """Intermediate sales to other economies, ``sum_{r != s} Z_sr 1``: the row's sales to
+        each economy (n x G block sums, no n x n temporary), its own economy's left out."""
+        by_economy = self.Z.reshape(self.n, self.G, self.N).sum(axis=2)
+        by_economy[np.arange(self.n), self.economy_index] = 0.0
+        return by_economy.sum(axis=1)
+
+    @cached_property
+    def imported_inputs(self) -> FloatArray:
+        """Intermediate inputs bought from other economies, ``sum_{r != s} 1'Z_rs``: the
+        column's inputs from each economy (G x n block sums), its own economy's left out."""
+        by_economy = self.Z.reshape(self.G, self.N, self.n).sum(axis=1)
+        by_economy[self.economy_index, np.arange(self.n)] = 0.0
+        return by_economy.sum(axis=0)
 
     @cached_property
     def exports(self) -> FloatArray:

@@ -59,6 +59,9 @@ def test_lu_results_equal_dense_inverses(seed):
     solver = LeontiefSolver(t)
     npt.assert_allclose(solver.B(np.eye(t.n)), B, rtol=1e-10, atol=1e-13)
     npt.assert_allclose(solver.B_diagonal(), np.diag(B), rtol=1e-12)
+    foreign = t.Z * ~t.domestic_mask  # the block sums equal the masked n x n sums
+    npt.assert_allclose(t.exports_intermediate, foreign.sum(axis=1), rtol=1e-12)
+    npt.assert_allclose(t.imported_inputs, foreign.sum(axis=0), rtol=1e-12)
     npt.assert_allclose(solver.L(np.eye(t.n)), L, rtol=1e-10, atol=1e-13)
     A_F = t.A * ~t.domestic_mask
     npt.assert_allclose(B, L + L @ A_F @ B, rtol=1e-10, atol=1e-13)  # B = L + L A_F B
