@@ -35,3 +35,14 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+{#- Pre-hook of those tables: delete the rows of files no longer landed under that name
+    (nothing on a first build or a full refresh). -#}
+{% macro delete_files_no_longer_landed(files_relation) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ landed_file_key() }} not in (
+            select file_sha256, source_file from {{ files_relation }}
+        )
+    {%- endif -%}
+{%- endmacro %}

@@ -9,13 +9,7 @@
 {{
     config(
         materialized='append_incremental',
-        pre_hook="
-            {% if is_incremental() %}
-            delete from {{ this }}
-            where {{ landed_file_key() }} not in (
-                select file_sha256, source_file from {{ ref('stg_adb_mrio__files') }}
-            )
-            {% endif %}"
+        pre_hook="{{ delete_files_no_longer_landed(ref('stg_adb_mrio__files')) }}"
     )
 }}
 

@@ -4,13 +4,7 @@
 {{
     config(
         materialized='append_incremental',
-        pre_hook="
-            {% if is_incremental() %}
-            delete from {{ this }}
-            where {{ landed_file_key() }} not in (
-                select file_sha256, source_file from {{ source('adb_mrio', 'files') }}
-            )
-            {% endif %}"
+        pre_hook="{{ delete_files_no_longer_landed(source('adb_mrio', 'files')) }}"
     )
 }}
 
