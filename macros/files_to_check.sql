@@ -29,11 +29,7 @@
         {#- rows named by content (a renamed file's old name is deleted, and two names of the
             same bytes are checked both): DuckDB skips the row groups of other files on
             `file_sha256 in (...)` -#}
-        {%- set quoted = [] -%}
-        {%- for sha in new -%}
-            {%- do quoted.append("'" ~ (sha | replace("'", "''")) ~ "'") -%}
-        {%- endfor -%}
-        {{ 'file_sha256 in (' ~ quoted | join(', ') ~ ')' if quoted else 'false' }}
+        {{ file_sha256_in(new) if new | length else 'false' }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -8,6 +8,16 @@
     (file_sha256, source_file)
 {%- endmacro %}
 
+{#- `file_sha256 in ('...', ...)` with the SHA-256 strings quoted (DuckDB prunes Parquet files
+    and table row groups on a list of constants). -#}
+{% macro file_sha256_in(shas) -%}
+    {%- set quoted = [] -%}
+    {%- for sha in shas -%}
+        {%- do quoted.append("'" ~ (sha | replace("'", "''")) ~ "'") -%}
+    {%- endfor -%}
+    file_sha256 in ({{ quoted | join(', ') }})
+{%- endmacro %}
+
 {% macro landed_files_to_add(files_relation) -%}
     {%- if execute and is_incremental() -%}
         {%- set query -%}
@@ -19,11 +29,7 @@
         {%- if missing | length == 0 -%}
             false
         {%- else -%}
-            file_sha256 in (
-                {%- for row in missing -%}
-                    '{{ row[0] | replace("'", "''") }}'{{ ", " if not loop.last }}
-                {%- endfor -%}
-            )
+            {{ file_sha256_in(missing | map(attribute=0) | list) }}
             and {{ landed_file_key() }} in (
                 {%- for row in missing -%}
                     ('{{ row[0] | replace("'", "''") }}', '{{ row[1] | replace("'", "''") }}')

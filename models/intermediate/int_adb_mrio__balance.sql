@@ -13,19 +13,22 @@
     )
 }}
 
+{#- the landed files this table lacks: one query, one condition for its three inputs -#}
+{%- set new_files = landed_files_to_add(ref('stg_adb_mrio__files')) %}
+
 with
 
 output as (
 
     select * from {{ ref('stg_adb_mrio__output') }}
-    where {{ landed_files_to_add(ref('stg_adb_mrio__files')) }}
+    where {{ new_files }}
 
 ),
 
 flows as (
 
     select * from {{ ref('stg_adb_mrio__flows') }}
-    where {{ landed_files_to_add(ref('stg_adb_mrio__files')) }}
+    where {{ new_files }}
 
 ),
 
@@ -62,7 +65,7 @@ primary_inputs as (
     from {{ ref('stg_adb_mrio__value_added') }}
     where
         row_code != 'r60' and to_use like 'c%'
-        and {{ landed_files_to_add(ref('stg_adb_mrio__files')) }}
+        and {{ new_files }}
     group by all
 
 ),
