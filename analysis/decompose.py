@@ -1,25 +1,30 @@
 """The per-table work behind ``int_gvc__decomposition``: matrices in, indicators out.
 
-The dbt Python model is a thin wrapper around :func:`decompose_tables`: for every MRIO
-table (one raw file: edition, year, vintage) still missing from the model it fetches the
-staged cells by integer position (``from_pos``, ``to_pos``; no per-cell Python objects),
-scatters them into the dense ``[Z | F]`` block, and hands the block to the runner (a Dask
-worker or this process), where :func:`table_indicators` runs the algebra: one LU of
-``I - A``, the WWYZ decomposition, lengths, DVAR, resilience and group exposures. This
-process builds one block at a time; on Dask each block goes straight to a worker and only
-its future stays here, with at most two tables per worker in flight (a block is n x (n +
-5G) doubles: about 44 MB at 62 economies); in-process, one table is computed at a time.
-The indicator rows of every table (one row per economy-sector) are kept until the end.
+The dbt Python model is a thin wrapper around :func:`decompose_tables`: for every MRIO table
+(one raw file: edition, year, vintage) still missing from the model it sends the runner (a
+Dask worker or this process) a small task naming the table's landed flows file, the Parquet
+file its staged rows are a 1:1 cast of (``row_pos, col_pos, value`` staged as ``from_pos,
+to_pos, flow_usd_mn``). The worker reads the cells by integer position (no per-cell Python
+objects), checks from the file's statistics that it holds that table (``file_sha256``),
+builds the dense ``[Z | F]`` block, and :func:`table_indicators` runs the algebra: one LU of
+``I - A``, the WWYZ decomposition, lengths, DVAR, resilience and group exposures. So the
+submitting process sends a few hundred bytes per table, not the block (n x (n + 5G) doubles:
+44 MB at 62 economies), and each worker holds one block at a time. The indicator rows of
+every table (one row per economy-sector) are kept until the end.
+
+:func:`fetch_task` builds the same block from staged relations instead (the scenarios read a
+published warehouse, which never depends on landing files).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
+from analysis.errors import CannotRun
 from analysis.mrio import (
     GVC_COLUMNS,
     RESILIENCE_COLUMNS,
@@ -45,6 +50,9 @@ class TableKey:
     year: int
     file_sha256: str
 
+    def describe(self) -> str:
+        return f"edition {self.edition} {self.year} ({self.vintage})"
+
 
 @dataclass(frozen=True)
 class TableTask:
@@ -53,6 +61,17 @@ class TableTask:
     key: TableKey
     economies: tuple[str, ...]
     block: np.ndarray  # n x (n + G * 5), rows and columns in table order
+    groups: dict[str, frozenset[str]]
+    regions: dict[str, str]
+
+
+@dataclass(frozen=True)
+class LandedTableTask:
+    """What a worker needs for one table read from its landed flows file."""
+
+    key: TableKey
+    economies: tuple[str, ...]
+    flows_file: str  # <landing version>/adb_mrio/flows/<raw file name>.parquet
     groups: dict[str, frozenset[str]]
     regions: dict[str, str]
 
@@ -142,38 +161,96 @@ def empty_frame(groups) -> pd.DataFrame:
     )
 
 
-def fetch_task(flows, output, key: TableKey, groups, regions) -> TableTask:
-    """The task of ``key`` from the staged relations (DuckDB relations of dbt refs)."""
-    where = (
+def _where(key: TableKey) -> str:
+    return (
         f"edition = '{key.edition}' and year = {int(key.year)} "
         f"and file_sha256 = '{key.file_sha256}'"
     )
-    labels = output.filter(f"{where} and sector = 'c1'").order("pos").project("economy")
-    economies = tuple(str(e) for (e,) in labels.fetchall())
+
+
+def table_economies(output, key: TableKey) -> tuple[str, ...]:
+    """The economies of ``key`` in table order, from the staged output (a DuckDB relation)."""
+    labels = output.filter(f"{_where(key)} and sector = 'c1'").order("pos").project("economy")
+    return tuple(str(e) for (e,) in labels.fetchall())
+
+
+def _shape(economies) -> tuple[int, int]:
+    """``(n, width)`` of the ``[Z | F]`` block of a table of these economies."""
     G, N = len(economies), len(SECTOR_CODES)
-    n, width = G * N, G * (N + len(FD_CODES))
-    arrow = flows.filter(where).project("from_pos, to_pos, flow_usd_mn").to_arrow_table()
+    return G * N, G * (N + len(FD_CODES))
+
+
+def _numpy_columns(arrow, names: dict[str, str]) -> dict[str, np.ndarray]:
+    """Arrow columns as numpy arrays under new names, each freed once converted."""
     cells = {}
-    for name in arrow.column_names:  # each Arrow column freed once it is a numpy array
-        cells[name] = arrow.column(name).to_numpy()
+    for name, new in names.items():
+        cells[new] = arrow.column(name).to_numpy()
         arrow = arrow.drop_columns([name])
-    what = f"edition {key.edition} {key.year} ({key.vintage})"
-    block = block_from_positions(
-        cells["from_pos"], cells["to_pos"], cells["flow_usd_mn"], n, width, what
-    )
+    return cells
+
+
+def fetch_task(flows, output, key: TableKey, groups, regions) -> TableTask:
+    """The task of ``key`` from the staged relations (DuckDB relations of dbt refs)."""
+    economies = table_economies(output, key)
+    n, width = _shape(economies)
+    arrow = flows.filter(_where(key)).project("from_pos, to_pos, flow_usd_mn").to_arrow_table()
+    cells = _numpy_columns(arrow, {"from_pos": "rows", "to_pos": "cols", "flow_usd_mn": "values"})
+    block = block_from_positions(**cells, n=n, width=width, what=key.describe())
     return TableTask(key, economies, block, groups, regions)
 
 
+def _file_holds(parquet: pq.ParquetFile, column: str, value: str) -> bool:
+    """Whether every row of ``column`` equals ``value``, from the row groups' min/max
+    statistics (the landing writes them for the file keys), else from the column itself."""
+    index = parquet.schema_arrow.get_field_index(column)
+    meta = parquet.metadata
+    stats = [meta.row_group(i).column(index).statistics for i in range(meta.num_row_groups)]
+    if all(s is not None and s.has_min_max for s in stats):
+        return all(s.min == value and s.max == value for s in stats)
+    values = parquet.read(columns=[column], use_threads=False).column(column).unique()
+    return values.to_pylist() in ([], [value])
+
+
+def read_landed_block(task: LandedTableTask) -> np.ndarray:
+    """The ``[Z | F]`` block of ``task`` from its landed flows file; CannotRun when the file
+    is missing (a worker without read access to the landing folder) or holds another raw
+    file than the table staged (the landing changed during the build)."""
+    path, what = task.flows_file, task.key.describe()
+    try:
+        parquet = pq.ParquetFile(path)
+    except OSError as exc:
+        raise CannotRun(
+            f"{what}: cannot read its landed flows file {path} ({exc}); every Dask worker "
+            "needs read access to the landing folder under the path the build uses"
+        ) from None
+    if not _file_holds(parquet, "file_sha256", task.key.file_sha256):
+        raise CannotRun(
+            f"{what}: the landed flows file {path} no longer holds the raw file staged "
+            f"(file_sha256 {task.key.file_sha256}); the landing changed during the build: "
+            "run it again"
+        )
+    n, width = _shape(task.economies)
+    arrow = parquet.read(columns=["row_pos", "col_pos", "value"], use_threads=False)
+    cells = _numpy_columns(arrow, {"row_pos": "rows", "col_pos": "cols", "value": "values"})
+    return block_from_positions(**cells, n=n, width=width, what=f"{what}, {path}")
+
+
+def landed_table_indicators(task: LandedTableTask) -> pd.DataFrame:
+    """:func:`table_indicators` of the table in ``task``'s landed flows file."""
+    block = read_landed_block(task)
+    return table_indicators(TableTask(task.key, task.economies, block, task.groups, task.regions))
+
+
 def decompose_tables(
-    flows, output, keys: list[TableKey], groups, regions, run: Runner
+    output, files: dict[TableKey, str], groups, regions, run: Runner
 ) -> pd.DataFrame:
-    """Indicators of every table in ``keys`` (in that order), computed on ``run``."""
-
-    def tasks() -> Iterator[TableTask]:
-        for key in keys:
-            yield fetch_task(flows, output, key, groups, regions)
-
-    parts = run.map(table_indicators, tasks())
+    """Indicators of every table in ``files`` (key: its landed flows file), in that order,
+    computed on ``run``."""
+    tasks = [
+        LandedTableTask(key, table_economies(output, key), str(path), groups, regions)
+        for key, path in files.items()
+    ]
+    parts = run.map(landed_table_indicators, tasks)
     if not parts:
         return empty_frame(groups)
     return pd.concat(parts, ignore_index=True)[output_columns(groups)]

@@ -93,28 +93,31 @@ def decomposition_seconds(root: Path) -> float:
 
 
 def per_table(root: Path, workers: int) -> float:
-    """Seconds of every current table's indicators read from the published warehouse, on
-    ``workers`` Dask workers (0: in this process, the bare algebra)."""
+    """Seconds of every current table's indicators (each read from its landed flows file, as
+    the build does) on ``workers`` Dask workers (0: in this process, the bare algebra)."""
     code = f"""
 import time, duckdb
+from pathlib import Path
 from analysis.decompose import TableKey, decompose_tables
+from analysis.ingest.store import parquet_name
 from analysis.parallel import ClusterSpec, runner
 con = duckdb.connect({str(root / "wh" / "gvc.duckdb")!r}, read_only=True)
-keys = [TableKey(*r) for r in con.execute(
-    "select edition, vintage, year, file_sha256 from int_adb_mrio__tables where is_current "
-    "order by year").fetchall()]
+flows = Path({str(root / "landing" / "current")!r}).resolve() / "adb_mrio" / "flows"
+files = {{TableKey(*r[:4]): flows / parquet_name(r[4]) for r in con.execute(
+    "select edition, vintage, year, file_sha256, source_file from int_adb_mrio__tables "
+    "where is_current order by year").fetchall()}}
 seed = con.table("adb_economies").df()
 groups = {{g: frozenset(p["economy"]) for g, p in
           con.table("economy_groups").df().groupby("economy_group")}}
 regions = dict(zip(seed["economy"], seed["region"]))
+output = con.table("stg_adb_mrio__output")
 with runner(ClusterSpec(workers={workers})) as run:
     # untimed: one table per worker first, so that starting the worker processes and their
     # imports (the same for 1 and 2 workers) are not counted as per-table work
-    decompose_tables(con.table("stg_adb_mrio__flows"), con.table("stg_adb_mrio__output"),
-                     keys[:max(1, {workers})], groups, regions, run)
+    first = dict(list(files.items())[:max(1, {workers})])
+    decompose_tables(output, first, groups, regions, run)
     t0 = time.perf_counter()
-    decompose_tables(con.table("stg_adb_mrio__flows"), con.table("stg_adb_mrio__output"),
-                     keys, groups, regions, run)
+    decompose_tables(output, files, groups, regions, run)
     print(time.perf_counter() - t0)
 """
     m = measure([sys.executable, "-c", code], env=dict(os.environ))

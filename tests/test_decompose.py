@@ -129,3 +129,48 @@ def test_a_missing_or_repeated_cell_is_named(drop, repeat, message):
     rows, cols = np.divmod(flat, width)
     with pytest.raises(ValueError, match=message):
         analysis.decompose.block_from_positions(rows, cols, np.ones(flat.size), n, width, "t")
+
+
+def _land_flows(task: TableTask, path, *, statistics: bool = True) -> None:
+    """``task``'s block as a landed flows file (the landing's own writer; or, to test the
+    check without statistics, plain pyarrow), cells in row-major order as the readers land."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analysis.ingest.schemas import SCHEMAS, write_parquet
+
+    n, width = task.block.shape
+    rows, cols = np.divmod(np.arange(n * width, dtype=np.int32), width)
+    given = {"row_pos": rows, "col_pos": cols, "value": task.block.ravel(), "year": 2018}
+    given |= {k: getattr(task.key, k) for k in ("edition", "vintage", "file_sha256")}
+    frame = pd.DataFrame(
+        {f.name: given.get(f.name, "x") for f in SCHEMAS["adb_mrio"]["flows"]},
+        index=range(n * width),
+    )
+    if statistics:
+        write_parquet("adb_mrio", "flows", frame, path)
+    else:
+        pq.write_table(pa.Table.from_pandas(frame), path, write_statistics=False)
+
+
+@pytest.mark.parametrize("statistics", [True, False])
+def test_a_worker_computes_its_table_from_the_landed_flows_file(tmp_path, statistics):
+    """The same indicators, to the bit, as from the block itself; a file holding another raw
+    file (checked from the statistics, else from the column) or no file is could-not-run."""
+    from analysis.decompose import LandedTableTask, landed_table_indicators
+    from analysis.errors import CannotRun
+
+    task = _task()
+    path = tmp_path / "ADB-MRIO-2018.xlsx.parquet"
+    _land_flows(task, path, statistics=statistics)
+    landed = LandedTableTask(task.key, task.economies, str(path), GROUPS, REGIONS)
+    expected = table_indicators(task)
+    pd.testing.assert_frame_equal(landed_table_indicators(landed), expected, check_exact=True)
+
+    other = TableKey(task.key.edition, task.key.vintage, task.key.year, "1" * 64)
+    stale = LandedTableTask(other, task.economies, str(path), GROUPS, REGIONS)
+    with pytest.raises(CannotRun, match=r"no longer holds the raw file staged \(file_sha256 1+\)"):
+        landed_table_indicators(stale)
+    gone = LandedTableTask(task.key, task.economies, str(tmp_path / "no.parquet"), {}, {})
+    with pytest.raises(CannotRun, match=r"edition 62 2018 \(2022-03\): cannot read .*no\.parquet"):
+        landed_table_indicators(gone)

@@ -385,7 +385,8 @@ def _fake_dbt(*nodes: NodeResult, returncode: int = 1, output: str = ""):
         'IO Error: Could not write file "x.tmp": No space left on device',
         "Out of Memory Error: failed to allocate data of size 2.0 GiB (1.5 GiB/2.0 GiB used)",
         "Python model failed: cannot reach the Dask scheduler tcp://10.0.0.5:8786 (timed out)",
-        "Python model failed: a Dask worker died while running table_indicators (KilledWorker)",
+        "Python model failed: a Dask worker died while running landed_table_indicators "
+        "(KilledWorker)",
     ],
 )
 def test_a_node_stopped_by_the_machine_is_could_not_run(attempt, monkeypatch, message):

@@ -4,18 +4,24 @@ dbt Python model, a thin wrapper around ``analysis.decompose``: one row per econ
 every current table (the most recent landed vintage of each edition and year,
 ``int_adb_mrio__tables``). Incremental by table: a build computes only the tables this model
 lacks (new, changed or renamed raw files: ``file_sha256`` and the vintage its name gives) and
-first deletes the rows of tables that are no longer current. The per-table algebra runs on
-the Dask cluster named by ``GVC_DASK_SCHEDULER`` (``gvc build`` starts one and passes it
-on), on a local cluster, or in-process with ``GVC_WORKERS=0`` (``analysis.parallel``).
+first deletes the rows of tables that are no longer current. The per-table work runs on the
+Dask cluster named by ``GVC_DASK_SCHEDULER`` (``gvc build`` starts one and passes it on), on
+a local cluster, or in-process with ``GVC_WORKERS=0`` (``analysis.parallel``); each task
+reads its table's cells from the landed flows file the staging cast (config ``landing_dir``,
+the landing version the sources read, resolved here so that every worker reads that one).
 """
 
+from pathlib import Path
+
 from analysis.decompose import KEYS, TableKey, decompose_tables, empty_frame
+from analysis.ingest.store import parquet_name
 from analysis.parallel import runner
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", incremental_strategy="append")
-    flows = dbt.ref("stg_adb_mrio__flows")
+    dbt.ref("stg_adb_mrio__flows")  # the tables' cells: read from the files it casts
+    flows_dir = Path(dbt.config.get("landing_dir")).resolve() / "adb_mrio" / "flows"
     output = dbt.ref("stg_adb_mrio__output")
     tables = dbt.ref("int_adb_mrio__tables").filter("is_current")
     seed = dbt.ref("adb_economies").df()
@@ -27,22 +33,25 @@ def model(dbt, session):
     regions = dict(zip(seed["economy"], seed["region"], strict=True))
 
     columns = ", ".join(KEYS)
-    current = tables.project(columns).order("edition, year").df()
-    wanted = [TableKey(e, v, int(y), sha) for e, v, y, sha in current.itertuples(index=False)]
+    current = tables.project(f"{columns}, source_file").order("edition, year").df()
+    wanted = {
+        TableKey(e, v, int(y), sha): flows_dir / parquet_name(name)
+        for e, v, y, sha, name in current.itertuples(index=False)
+    }
     done = set()
     if dbt.is_incremental:
         # a table is its file and what the file's name says (vintage): rows of tables no longer
         # current, or whose file was renamed to another vintage, are deleted and recomputed
-        session.register("gvc_current_tables", current)
+        session.register("gvc_current_tables", current[list(KEYS)])
         session.execute(
             f"delete from {dbt.this} where ({columns}) not in "
             f"(select ({columns}) from gvc_current_tables)"
         )
         have = session.execute(f"select distinct {columns} from {dbt.this}").fetchall()
         done = {TableKey(*row) for row in have}
-    keys = [key for key in wanted if key not in done]
-    if not keys:  # nothing new: no cluster to reach
+    files = {key: path for key, path in wanted.items() if key not in done}
+    if not files:  # nothing new: no cluster to reach
         return empty_frame(groups)
     with runner() as run:
-        frame = decompose_tables(flows, output, keys, groups, regions, run)
+        frame = decompose_tables(output, files, groups, regions, run)
     return frame

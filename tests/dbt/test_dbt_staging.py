@@ -10,6 +10,7 @@ NBS rows for a GB/T 4754-2002 year and a GB/T 4754-2011 year. dbt runs in proces
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -456,11 +457,23 @@ def test_build_stages_every_table_and_passes_every_test(landing, tmp_path, monke
         ("VARCHAR",)
     ]
     assert query(db, "select industry_code from nbs_industry_codes order by 1 limit 1") == [("06",)]
+    # a year no longer landed: the incremental build deletes its staged flows and keeps the
+    # others (macros/landed_files_to_add.sql: delete_files_no_longer_landed)
+    fewer = tmp_path / "fewer"
+    shutil.copytree(landing, fewer)
+    gone = ADB_YEARS[-1]
+    for path in (fewer / "current" / "adb_mrio").glob(f"*/ADB-MRIO62-{gone}_test.parquet"):
+        path.unlink()
+    rebuilt = dbt_build(tmp_path, fewer, monkeypatch)
+    assert failed_nodes(rebuilt) == {}
+    per_year = N_FLOWS // len(ADB_YEARS)
+    counted = f"select count(*), count(*) filter (year = {gone}) from stg_adb_mrio__flows"
+    assert query(db, counted) == [(N_FLOWS - per_year, 0)]
     # `append_incremental` (stg_adb_mrio__flows) inserts by column into the table it built: a
     # table whose columns are not the model's is an error naming both, as dbt's
     # on_schema_change='fail' (macros/materializations/append_incremental.sql)
     query(db, "alter table stg_adb_mrio__flows add column extra integer")
-    refused = dbt_build(tmp_path, landing, monkeypatch)
+    refused = dbt_build(tmp_path, fewer, monkeypatch)
     assert failed_nodes(refused).get("stg_adb_mrio__flows") == "error"
     log = (tmp_path / "logs" / "dbt.log").read_text()
     assert "append_incremental: " in log and "rebuild it with --full-refresh" in log
