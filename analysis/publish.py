@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -181,6 +182,21 @@ def _start_candidate(paths: Paths, record: BuildRecord, published: BuildRecord |
     return candidate
 
 
+def _preload_checks() -> threading.Thread:
+    """A started thread importing great-expectations (about 2 s) for the checks after dbt;
+    an import error is left to the checks themselves to report."""
+
+    def preload() -> None:
+        with contextlib.suppress(Exception):
+            from analysis.quality.gx import preload
+
+            preload()
+
+    thread = threading.Thread(target=preload, name="preload-checks", daemon=True)
+    thread.start()
+    return thread
+
+
 def _dbt_build(paths, candidate, variables, run: Runner, echo, progress) -> DbtResult:
     cluster = ClusterSpec(scheduler=run.address) if run.address else ClusterSpec(workers=0)
     # a bar would garble dbt's own lines on a terminal; in a log, start and end lines help
@@ -295,8 +311,10 @@ def _build(paths, report, panel_edition, force, run, echo, progress) -> None:
     candidate = _start_candidate(paths, record, published)
     t0 = time.perf_counter()
     try:
+        checks = _preload_checks()  # while dbt runs in its own process
         report.dbt = _dbt_build(paths, candidate, variables, run, echo, progress)
         report.steps.append(("dbt build", time.perf_counter() - t0))
+        checks.join()
         t1 = time.perf_counter()
         record.seconds = t1 - t0
         report.quality = _check_and_publish(paths, candidate, report.dbt, variables, record)
@@ -316,8 +334,10 @@ def check_published(paths: Paths | None = None, *, progress: bool = False) -> Qu
     """
     paths = paths or Paths.from_env()
     with published_copy(paths, "check") as copy:
+        checks = _preload_checks()  # while dbt runs in its own process
         with step("dbt test", 1, progress):
             result = copy.run_dbt(["test"])
+        checks.join()
         if result.could_not_run:
             raise _could_not_run(result, "dbt test", "the warehouse was not checked")
         return run_checks(
