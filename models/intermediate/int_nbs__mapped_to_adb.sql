@@ -19,21 +19,7 @@ concordance as (
 expected as (
 
     -- every code the concordance maps, for each table-year-indicator the yearbooks print
-    select
-        reported.year,
-        reported.classification,
-        reported.indicator,
-        concordance.industry_code,
-        concordance.adb_sector
-    from (
-        select distinct
-            year,
-            classification,
-            indicator
-        from stats
-    ) as reported
-    inner join concordance
-        on reported.classification = concordance.classification
+    {{ nbs_expected_codes('stats', 'concordance') }}
 
 ),
 

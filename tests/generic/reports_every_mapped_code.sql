@@ -4,27 +4,9 @@
 -- indicator is left null downstream rather than understated
 with
 
-reported as (
-
-    select distinct
-        year,
-        classification,
-        indicator
-    from {{ model }}
-
-),
-
 expected as (
 
-    select
-        reported.year,
-        reported.classification,
-        reported.indicator,
-        concordance.industry_code,
-        concordance.adb_sector
-    from reported
-    inner join {{ concordance }} as concordance
-        on reported.classification = concordance.classification
+    {{ nbs_expected_codes(model, concordance) }}
 
 )
 
