@@ -154,8 +154,10 @@ def run_dbt(
     echo: bool = True,
     collect: Callable[[Path], None] | None = None,
     work: Path | None = None,
+    on_line: Callable[[str], None] | None = None,
 ) -> DbtResult:
     """Run ``dbt <args>`` against ``database`` (with ``--vars variables``); read its results.
+    ``on_line(line)`` sees each line dbt prints, as it prints it.
 
     The profile in the repository reads the database path from ``GVC_DB``. Target and log
     folders go to ``work`` when given (kept, so that dbt parses only what changed since the
@@ -174,7 +176,9 @@ def run_dbt(
         command += ["--vars", json.dumps(variables)]
     try:
         _seed_parse_cache(paths, target)
-        returncode, output = _run_child([dbt_executable(), *command], paths, database, env, echo)
+        returncode, output = _run_child(
+            [dbt_executable(), *command], paths, database, env, echo, on_line
+        )
         _keep_parse_cache(paths, target)
         nodes, elapsed = read_run_results(target, database)
         if collect is not None:
@@ -216,7 +220,7 @@ def _keep_parse_cache(paths: Paths, target: Path) -> None:
         os.replace(tmp, cache)
 
 
-def _run_child(command, paths, database, env, echo: bool) -> tuple[int, str]:
+def _run_child(command, paths, database, env, echo: bool, on_line=None) -> tuple[int, str]:
     proc = subprocess.Popen(
         child_command(command),
         cwd=database.parent,
@@ -231,6 +235,8 @@ def _run_child(command, paths, database, env, echo: bool) -> tuple[int, str]:
         assert proc.stdout is not None
         for line in proc.stdout:
             captured.append(line)
+            if on_line is not None:
+                on_line(line)
             if echo:
                 sys.stdout.write(line)
                 sys.stdout.flush()

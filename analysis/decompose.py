@@ -35,7 +35,7 @@ from analysis.mrio import (
     value_added_origin,
 )
 from analysis.mrio.resilience import group_exposures
-from analysis.parallel import Runner
+from analysis.parallel import Runner, release_arrow_memory
 from analysis.reference import FD_CODES, SECTOR_CODES
 
 KEYS = ("edition", "vintage", "year", "file_sha256")
@@ -236,9 +236,14 @@ def read_landed_block(task: LandedTableTask) -> np.ndarray:
 
 
 def landed_table_indicators(task: LandedTableTask) -> pd.DataFrame:
-    """:func:`table_indicators` of the table in ``task``'s landed flows file."""
-    block = read_landed_block(task)
-    return table_indicators(TableTask(task.key, task.economies, block, task.groups, task.regions))
+    """:func:`table_indicators` of the table in ``task``'s landed flows file; the block (a
+    view of Arrow's buffers) is handed back to the operating system once computed."""
+    try:
+        return table_indicators(
+            TableTask(task.key, task.economies, read_landed_block(task), task.groups, task.regions)
+        )
+    finally:
+        release_arrow_memory()
 
 
 def decompose_tables(

@@ -96,15 +96,25 @@ class Runner:
         return results
 
 
+def release_arrow_memory() -> None:
+    """Hand back what Arrow's own allocator (mimalloc) keeps of freed buffers: after reading
+    a full-size table's landed cells and computing it, a worker kept about 140 MiB more
+    than it started with, 2 MiB after this (measured on four tables in a row)."""
+    import pyarrow
+
+    pyarrow.default_memory_pool().release_unused()
+
+
 def release_freed_memory() -> None:
     """Hand the memory a worker's finished tasks freed back to the operating system (the C
     allocator keeps it otherwise: after reading twelve full-size workbooks a worker held
-    about 100 MB more through the decomposition that followed)."""
+    about 100 MB more through the decomposition that followed), Arrow's allocator too."""
     import ctypes
     import ctypes.util
     import gc
 
     gc.collect()
+    release_arrow_memory()
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name) if name else None

@@ -372,6 +372,29 @@ def test_what_killed_builds_and_checks_left_is_removed(attempt):
     assert left == [f".check-{alive}-89abcdef", ".refresh.lock"]
 
 
+def test_checks_are_imported_once_the_decomposition_node_has_ended(monkeypatch):
+    """great-expectations is imported while dbt still runs (about 2 s), but only after the
+    node at the build's memory peak, and once."""
+    from analysis.publish import ChecksPreload
+
+    loads = []
+    monkeypatch.setattr(ChecksPreload, "_load", staticmethod(lambda: loads.append(1)))
+    checks = ChecksPreload()
+    lines = [  # as dbt prints them
+        "247 of 319 START python incremental model main.int_gvc__decomposition ..... [RUN]",
+        "248 of 319 OK created sql table model main.int_adb_mrio__tables ..... [OK in 0.1s]",
+    ]
+    for line in lines:
+        checks.start_after_node(line)
+    assert checks.thread is None
+    checks.start_after_node(
+        "247 of 319 OK created python incremental model main.int_gvc__decomposition [OK in 1.1s]"
+    )
+    checks.start_after_node("259 of 319 START test not_null_int_gvc__decomposition_economy")
+    checks.join()
+    assert loads == [1]
+
+
 def _fake_dbt(*nodes: NodeResult, returncode: int = 1, output: str = ""):
     def run(args, **_kwargs) -> DbtResult:
         return DbtResult(args, returncode, list(nodes), 1.0, output)
