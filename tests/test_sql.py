@@ -458,6 +458,42 @@ def test_ctrl_c_cancels_and_the_connection_is_free_at_once(handmade):
         con.close()  # 'connection is busy' if the statement were still running
 
 
+class _LateStart:
+    """A connection whose statement starts executing only after the first interrupt came:
+    DuckDB clears its interrupt flag when a query starts, so that one is lost."""
+
+    def __init__(self) -> None:
+        self.interrupts = 0
+        self.cancelled_while_running = threading.Event()
+
+    def interrupt(self) -> None:
+        self.interrupts += 1
+
+    def sql(self, _statement: str) -> _LateStart:
+        _thread.interrupt_main()  # Ctrl-C while the statement is parsed and bound
+        time.sleep(0.2)  # ... so the first interrupt lands before it runs
+        return self
+
+    def to_arrow_table(self):
+        seen = self.interrupts  # forgotten when the query starts
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            if self.interrupts > seen:
+                self.cancelled_while_running.set()
+                raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+            time.sleep(0.01)
+        return None  # the statement ran to its end: Ctrl-C did not stop it
+
+
+def test_ctrl_c_before_the_statement_starts_still_cancels_it():
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("Ctrl-C is delivered to the main thread only")
+    con = _LateStart()
+    with pytest.raises(QueryCancelled):
+        execute(con, "select 1")
+    assert con.cancelled_while_running.is_set()
+
+
 # --- 5. --out --------------------------------------------------------------------------------
 
 

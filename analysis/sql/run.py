@@ -71,6 +71,10 @@ def execute(con: duckdb.DuckDBPyConnection, statement: str) -> Result:
                 break
         except KeyboardInterrupt:
             cancelled = True
+        if cancelled:
+            # again every 50 ms until the statement ends: DuckDB clears the flag when a query
+            # starts executing, so an interrupt that lands before (while the statement is
+            # parsed or bound) is lost and the statement would run to its end
             con.interrupt()
     return _outcome(statement, outcome, cancelled)
 
