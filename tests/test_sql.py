@@ -488,10 +488,11 @@ class _LateStart:
 def test_ctrl_c_before_the_statement_starts_still_cancels_it():
     if threading.current_thread() is not threading.main_thread():
         pytest.skip("Ctrl-C is delivered to the main thread only")
-    con = _LateStart()
+    con, handler = _LateStart(), signal.getsignal(signal.SIGINT)
     with pytest.raises(QueryCancelled):
         execute(con, "select 1")
     assert con.cancelled_while_running.is_set()
+    assert signal.getsignal(signal.SIGINT) is handler  # the statement's own handler is gone
 
 
 # --- 5. --out --------------------------------------------------------------------------------

@@ -1,14 +1,17 @@
 """Running checked statements: one worker thread per statement, so that Ctrl-C cancels it.
 
-The statement runs in a worker thread while the main thread waits; Ctrl-C (KeyboardInterrupt
-in the main thread) or a call to ``connection.interrupt()`` from anywhere stops it and
+The statement runs in a worker thread while the main thread waits; Ctrl-C (in the main
+thread) or a call to ``connection.interrupt()`` from anywhere stops it and
 :func:`execute` raises :class:`QueryCancelled`. DuckDB errors become :class:`QueryError`
 (exit 1) with DuckDB's message on one line.
 """
 
 from __future__ import annotations
 
+import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,12 +47,17 @@ class Result:
 def execute(con: duckdb.DuckDBPyConnection, statement: str) -> Result:
     """Run one already checked statement; QueryCancelled, QueryError on failure.
 
-    The main thread waits on an Event, not on ``Thread.join``: a join interrupted by Ctrl-C
-    marks a still running thread as stopped (Python 3.11), and the connection must not be
-    used, closed or left behind at exit while the worker is still inside DuckDB.
+    The statement runs in a worker thread; the main thread waits on an Event, not on
+    ``Thread.join`` (a join interrupted by Ctrl-C marks a still running thread as stopped,
+    Python 3.11), and the connection is not used, closed or left behind at exit while the
+    worker is still inside DuckDB. While it waits, Ctrl-C only sets a flag (a SIGINT handler
+    of this call's own): a KeyboardInterrupt raised while the main thread happens to run a
+    finaliser is swallowed by Python ("Exception ignored"), and the statement ran on. Once
+    cancelled, DuckDB is interrupted again every 50 ms until the statement ends: it clears
+    the flag when a query starts executing, so an interrupt that lands before is lost.
     """
     outcome: dict[str, object] = {}
-    done = threading.Event()
+    done, cancel = threading.Event(), threading.Event()
 
     def work() -> None:
         try:
@@ -61,22 +69,34 @@ def execute(con: duckdb.DuckDBPyConnection, statement: str) -> Result:
             done.set()
 
     worker = threading.Thread(target=work, name="gvc-sql-statement", daemon=True)
-    started = cancelled = False
-    while True:
-        try:
-            if not started:
-                started = True
-                worker.start()
-            if done.wait(0.05):
-                break
-        except KeyboardInterrupt:
-            cancelled = True
-        if cancelled:
-            # again every 50 ms until the statement ends: DuckDB clears the flag when a query
-            # starts executing, so an interrupt that lands before (while the statement is
-            # parsed or bound) is lost and the statement would run to its end
-            con.interrupt()
-    return _outcome(statement, outcome, cancelled)
+    started = False
+    with _ctrl_c_sets(cancel):
+        while True:
+            try:
+                if not started:
+                    started = True
+                    worker.start()
+                if done.wait(0.05):
+                    break
+            except KeyboardInterrupt:  # Ctrl-C outside the handler's reach
+                cancel.set()
+            if cancel.is_set():
+                con.interrupt()
+    return _outcome(statement, outcome, cancel.is_set())
+
+
+@contextmanager
+def _ctrl_c_sets(flag: threading.Event) -> Iterator[None]:
+    """In the main thread, Ctrl-C sets ``flag`` instead of raising KeyboardInterrupt."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: flag.set())
+    try:
+        yield
+    finally:
+        restore = previous if previous is not None else signal.default_int_handler
+        signal.signal(signal.SIGINT, restore)
 
 
 def _outcome(statement: str, outcome: dict[str, object], cancelled: bool) -> Result:
