@@ -187,7 +187,7 @@ class ChecksPreload:
     in its child process, so that the checks after dbt start at once. A build starts it once
     the decomposition node has ended: during that node the process tree is at its memory
     peak (dbt, and the Dask workers each holding a table), and the import on top took a
-    12-year full-size build from 1.89 to 2.00 GB. An import error is left to the checks."""
+    12-year full-size build from 1,887 to 2,001 MiB. An import error is left to the checks."""
 
     #: the node after which a build starts the import (dbt prints its name when it ends)
     AFTER_NODE = "int_gvc__decomposition"
