@@ -714,11 +714,14 @@ def test_piped_stdin_is_read_as_statements(handmade, tmp_path):
 class Terminal:
     """`gvc sql` on a pseudo-terminal: write keys, wait for text (pexpect without pexpect)."""
 
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+    def __init__(self, env: dict[str, str], cwd: Path, deaf: bool = False) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the pty is its controlling terminal
             try:
                 os.chdir(cwd)
+                if deaf:  # as a parent that ignores and blocks SIGINT would leave it
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)
+                    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
                 os.execve(str(BIN / "gvc"), [str(BIN / "gvc"), "sql"], env)
             finally:
                 os._exit(127)
@@ -772,9 +775,10 @@ class Terminal:
                 time.sleep(0.1)
 
 
-def test_interactive_prompt_on_a_terminal(handmade, tmp_path):
+@pytest.mark.parametrize("deaf", [False, True], ids=["sigint-default", "sigint-ignored-blocked"])
+def test_interactive_prompt_on_a_terminal(handmade, tmp_path, deaf):
     env = {**env_for(handmade, tmp_path), "TERM": "dumb"}
-    term = Terminal(env, tmp_path)
+    term = Terminal(env, tmp_path, deaf=deaf)
     try:
         welcome = term.expect("gvc> ")
         assert ".tables" in welcome and ".describe mart_icc_ics" in welcome

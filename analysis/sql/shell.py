@@ -9,6 +9,7 @@ refused or failing statement prints its message and the next one runs.
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -264,8 +265,17 @@ def line_editing(history_file: Path = HISTORY_FILE) -> Iterator[None]:
             readline.write_history_file(path)
 
 
+def answer_ctrl_c() -> None:
+    """Make Ctrl-C reach the prompt even when gvc inherited SIGINT blocked or ignored (from a
+    script or a test runner: a process keeps both across exec, and Python then leaves
+    SIGINT ignored), so that it drops the input typed or cancels the running statement."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def interactive_session(paths: Paths, display: Display) -> int:
     """The prompt on a terminal: welcome, line editing, history file, Ctrl-C handling."""
+    answer_ctrl_c()
     shell = Shell(paths, display)
     try:
         display.echo(welcome(paths))
