@@ -179,7 +179,8 @@ def run_dbt(
         returncode, output = _run_child(
             [dbt_executable(), *command], paths, database, env, echo, on_line
         )
-        _keep_parse_cache(paths, target)
+        if not private:  # a build's candidate: the profile and paths every build shares
+            _keep_parse_cache(paths, target)
         nodes, elapsed = read_run_results(target, database)
         if collect is not None:
             collect(target)
@@ -209,7 +210,9 @@ def _seed_parse_cache(paths: Paths, target: Path) -> None:
 
 def _keep_parse_cache(paths: Paths, target: Path) -> None:
     """Offer this run's parse to the next new folder (temp file + rename: concurrent runs
-    replace it whole)."""
+    replace it whole). Builds only: a check or docs run on a published copy has another
+    database name and landing path, so its parse would make the next build's dbt reparse
+    the whole project ("profile has changed")."""
     own, cache = target / PARSE_FILE, parse_cache(paths)
     with contextlib.suppress(OSError):
         if not own.exists():
