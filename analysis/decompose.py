@@ -19,12 +19,14 @@ published warehouse, which never depends on landing files).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
 from analysis.errors import CannotRun
+from analysis.ingest.store import parquet_name
 from analysis.mrio import (
     GVC_COLUMNS,
     RESILIENCE_COLUMNS,
@@ -197,6 +199,12 @@ def fetch_task(flows, output, key: TableKey, groups, regions) -> TableTask:
     cells = _numpy_columns(arrow, {"from_pos": "rows", "to_pos": "cols", "flow_usd_mn": "values"})
     block = block_from_positions(**cells, n=n, width=width, what=key.describe())
     return TableTask(key, economies, block, groups, regions)
+
+
+def landed_flows_file(landing_dir: str | Path, source_file: str) -> Path:
+    """The landed flows file of raw file ``source_file`` in a landing version, resolved (a
+    ``current`` link followed), so that every worker reads that one version."""
+    return Path(landing_dir).resolve() / "adb_mrio" / "flows" / parquet_name(source_file)
 
 
 def _file_holds(parquet: pq.ParquetFile, column: str, value: str) -> bool:

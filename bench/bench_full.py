@@ -97,13 +97,11 @@ def per_table(root: Path, workers: int) -> float:
     the build does) on ``workers`` Dask workers (0: in this process, the bare algebra)."""
     code = f"""
 import time, duckdb
-from pathlib import Path
-from analysis.decompose import TableKey, decompose_tables
-from analysis.ingest.store import parquet_name
+from analysis.decompose import TableKey, decompose_tables, landed_flows_file
 from analysis.parallel import ClusterSpec, runner
 con = duckdb.connect({str(root / "wh" / "gvc.duckdb")!r}, read_only=True)
-flows = Path({str(root / "landing" / "current")!r}).resolve() / "adb_mrio" / "flows"
-files = {{TableKey(*r[:4]): flows / parquet_name(r[4]) for r in con.execute(
+landing = {str(root / "landing" / "current")!r}
+files = {{TableKey(*r[:4]): landed_flows_file(landing, r[4]) for r in con.execute(
     "select edition, vintage, year, file_sha256, source_file from int_adb_mrio__tables "
     "where is_current order by year").fetchall()}}
 seed = con.table("adb_economies").df()

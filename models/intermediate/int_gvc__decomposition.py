@@ -11,17 +11,14 @@ reads its table's cells from the landed flows file the staging cast (config ``la
 the landing version the sources read, resolved here so that every worker reads that one).
 """
 
-from pathlib import Path
-
-from analysis.decompose import KEYS, TableKey, decompose_tables, empty_frame
-from analysis.ingest.store import parquet_name
+from analysis.decompose import KEYS, TableKey, decompose_tables, empty_frame, landed_flows_file
 from analysis.parallel import runner
 
 
 def model(dbt, session):
     dbt.config(materialized="incremental", incremental_strategy="append")
     dbt.ref("stg_adb_mrio__flows")  # the tables' cells: read from the files it casts
-    flows_dir = Path(dbt.config.get("landing_dir")).resolve() / "adb_mrio" / "flows"
+    landing_dir = dbt.config.get("landing_dir")
     output = dbt.ref("stg_adb_mrio__output")
     tables = dbt.ref("int_adb_mrio__tables").filter("is_current")
     seed = dbt.ref("adb_economies").df()
@@ -35,7 +32,7 @@ def model(dbt, session):
     columns = ", ".join(KEYS)
     current = tables.project(f"{columns}, source_file").order("edition, year").df()
     wanted = {
-        TableKey(e, v, int(y), sha): flows_dir / parquet_name(name)
+        TableKey(e, v, int(y), sha): landed_flows_file(landing_dir, name)
         for e, v, y, sha, name in current.itertuples(index=False)
     }
     done = set()
