@@ -57,6 +57,10 @@ class BuildRecord:
     settings: dict[str, Any] = field(default_factory=dict)
     built_at: str = ""
     seconds: float = 0.0
+    #: the dbt tests that stand for this publication (``NodeResult`` fields; ``checked_at``
+    #: "" for those its own build ran), which a later build of the same project may carry
+    #: over instead of running them again (``analysis.incremental``)
+    tests: list[dict[str, Any]] = field(default_factory=list)
 
     def same_build(self, other: BuildRecord) -> bool:
         """Same inputs, project and settings: rebuilding would publish the same numbers."""
@@ -76,13 +80,14 @@ def write_record(database: Path, record: BuildRecord) -> None:
     """Replace the ``gvc_build`` table of ``database`` (the candidate) with ``record``."""
     record.built_at = record.built_at or datetime.now(UTC).isoformat(timespec="seconds")
     row = asdict(record)
+    tests = [{**t, "checked_at": t.get("checked_at") or record.built_at} for t in record.tests]
     with contextlib.closing(duckdb.connect(str(database))) as con:
         con.execute(
             f"create or replace table {TABLE} (built_at varchar, landing_version varchar, "
-            "project varchar, settings varchar, inputs varchar, seconds double)"
+            "project varchar, settings varchar, inputs varchar, seconds double, dbt_tests varchar)"
         )
         con.execute(
-            f"insert into {TABLE} values (?, ?, ?, ?, ?, ?)",
+            f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?)",
             [
                 row["built_at"],
                 row["landing_version"],
@@ -90,11 +95,13 @@ def write_record(database: Path, record: BuildRecord) -> None:
                 json.dumps(row["settings"], sort_keys=True),
                 json.dumps(row["inputs"], sort_keys=True),
                 row["seconds"],
+                json.dumps(tests, sort_keys=True),
             ],
         )
         con.execute(
             f"comment on table {TABLE} is 'What this warehouse was built from: raw files "
-            "(SHA-256 per source), landing version, project fingerprint, settings'"
+            "(SHA-256 per source), landing version, project fingerprint, settings; the dbt "
+            "test results that stand for it (dbt_tests)'"
         )
 
 
@@ -104,16 +111,22 @@ def read_record(database: Path) -> BuildRecord | None:
         return None
     try:
         with contextlib.closing(duckdb.connect(str(database), read_only=True)) as con:
-            row = con.execute(
-                f"select built_at, landing_version, project, settings, inputs, seconds from {TABLE}"
-            ).fetchone()
+            cur = con.execute(f"select * from {TABLE}")
+            values = cur.fetchone()
+            names = [d[0] for d in cur.description]
     except duckdb.Error:
         return None
-    if row is None:
+    if values is None:
         return None
-    built_at, version, project, settings, inputs, seconds = row
+    row = dict(zip(names, values, strict=True))  # files built before dbt_tests lack it
     return BuildRecord(
-        json.loads(inputs), version, project, json.loads(settings), built_at, seconds
+        json.loads(row["inputs"]),
+        row["landing_version"],
+        row["project"],
+        json.loads(row["settings"]),
+        row["built_at"],
+        row["seconds"],
+        json.loads(row.get("dbt_tests") or "[]"),
     )
 
 

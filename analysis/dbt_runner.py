@@ -64,6 +64,9 @@ class NodeResult:
     name: str = ""
     description: str = ""
     offending_rows: list[dict] = field(default_factory=list)
+    #: "" when this run ran it; else when the build that ran it was published (the node's
+    #: inputs are unchanged since, so that result stands: ``analysis.incremental``)
+    checked_at: str = ""
 
     @property
     def is_test(self) -> bool:

@@ -1,16 +1,18 @@
 """``gvc build``: land, build a candidate warehouse, check it, publish it atomically.
 
 DuckDB lets no process open a file that another process is writing, so publication happens
-at file level: dbt builds a complete candidate file next to the published one (starting
-from a copy of it when the project is unchanged, so that incremental models redo only new
-or changed tables), the quality gate checks the candidate, the build record is written into
-it, and only then ``os.replace`` moves it onto ``warehouse/gvc.duckdb``. A failed ingest
-leaves the previous landing untouched; a failed build or check deletes the candidate and
-leaves the previous warehouse untouched and queryable (the candidate's quality report goes
-to ``reports/quality/candidate/``; ``reports/quality/`` keeps describing the published file).
-A publication writes the pending mark (``warehouse/.refresh_pending``): its estimates and
-scenarios are still to be redone (``gvc estimate`` or the next ``gvc refresh``). With nothing
-new (same raw files, project and settings as the published build) nothing is rebuilt.
+at file level: dbt builds a complete candidate file next to the published one (starting from
+a copy of it when the project is unchanged, so that incremental models redo only new or
+changed tables; with the same settings too, only the nodes that a changed source reaches
+run: ``analysis.incremental``), the quality gate checks the candidate, the build record is
+written into it, and only then ``os.replace`` moves it onto ``warehouse/gvc.duckdb``. A
+failed ingest leaves the previous landing untouched; a failed build or check deletes the
+candidate and leaves the previous warehouse untouched and queryable (the candidate's quality
+report goes to ``reports/quality/candidate/``; ``reports/quality/`` keeps describing the
+published file). A publication writes the pending mark (``warehouse/.refresh_pending``): its
+estimates and scenarios are still to be redone (``gvc estimate`` or the next ``gvc
+refresh``). With nothing new (same raw files, project and settings as the published build)
+nothing is rebuilt.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from analysis import incremental
 from analysis.build_record import (
     BuildRecord,
     mark_pending,
@@ -62,6 +65,7 @@ class BuildReport:
     dbt: DbtResult | None = None
     quality: QualityReport | None = None
     record: BuildRecord | None = None
+    incremental: str = ""  # what an incremental build reran and carried over
 
     def describe(self) -> str:
         timings = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in self.steps)
@@ -70,7 +74,8 @@ class BuildReport:
                 f"nothing new: {self.published} was built from these raw files with this "
                 f"project and settings ({timings}); `gvc build --force` rebuilds it"
             )
-        return f"published {self.published} ({timings})"
+        done = f"published {self.published} ({timings})"
+        return f"{self.incremental}\n{done}" if self.incremental else done
 
 
 def candidate_path(paths: Paths) -> Path:
@@ -217,12 +222,14 @@ class ChecksPreload:
             preload()
 
 
-def _dbt_build(paths, candidate, variables, run: Runner, echo, progress, on_line) -> DbtResult:
+def _dbt_build(
+    paths, candidate, variables, selected, run: Runner, echo, progress, on_line
+) -> DbtResult:
     cluster = ClusterSpec(scheduler=run.address) if run.address else ClusterSpec(workers=0)
     # a bar would garble dbt's own lines on a terminal; in a log, start and end lines help
     with step("dbt build", 1, progress and not (echo and interactive())):
         return run_dbt(
-            ["build"], paths=paths, database=candidate, variables=variables,
+            ["build", *selected], paths=paths, database=candidate, variables=variables,
             env=cluster.env(), echo=echo, work=dbt_work(paths), on_line=on_line,
         )  # fmt: skip
 
@@ -236,17 +243,18 @@ def _could_not_run(result: DbtResult, what: str, outcome: str) -> CannotRun:
     return CannotRun(f"{what} {why}; {outcome}.\n{result.describe()}")
 
 
-def _check_and_publish(paths, candidate, result, variables, record) -> QualityReport:
+def _check_and_publish(paths, candidate, result, carried, variables, record) -> QualityReport:
     unchanged = f"the published warehouse {paths.warehouse} is unchanged"
     if result.could_not_run:
         raise _could_not_run(result, "dbt build", unchanged)
     with contextlib.closing(duckdb.connect(str(candidate))) as con:
         con.execute(f"drop table if exists {CHECKED_FILES}")
+    record.tests = incremental.stored_tests([*result.nodes, *carried])
     quality = run_checks(
         candidate,
         home=paths.home,
         report_dir=candidate_reports(paths),
-        dbt_nodes=result.nodes,
+        dbt_nodes=[*result.nodes, *carried],
         variables=variables,
         candidate_for=paths.warehouse,
     )
@@ -328,18 +336,24 @@ def _build(paths, report, panel_edition, force, run, echo, progress) -> None:
         report.status = "up to date"
         return
     variables = dict(record.settings)  # the sources read the current landing version
+    selected = incremental.selection(published, record)
     candidate = _start_candidate(paths, record, published)
     t0 = time.perf_counter()
     try:
         checks = ChecksPreload()
         report.dbt = _dbt_build(
-            paths, candidate, variables, run, echo, progress, checks.start_after_node
+            paths, candidate, variables, selected, run, echo, progress, checks.start_after_node
         )
         report.steps.append(("dbt build", time.perf_counter() - t0))
+        carried = incremental.carried_tests(published, report.dbt.nodes) if selected else []
+        if selected:
+            report.incremental = incremental.describe(selected, carried)
         checks.join()
         t1 = time.perf_counter()
         record.seconds = t1 - t0
-        report.quality = _check_and_publish(paths, candidate, report.dbt, variables, record)
+        report.quality = _check_and_publish(
+            paths, candidate, report.dbt, carried, variables, record
+        )
         report.steps.append(("quality and publish", time.perf_counter() - t1))
     except OSError as exc:
         raise CannotRun(describe_os_error(exc, "building the candidate warehouse")) from None

@@ -29,6 +29,14 @@ from analysis.quality.suites import dbt_vars, load_suites
 _STATUS = {"pass": "pass", "success": "pass", "fail": "fail", "warn": "fail", "error": "error"}
 
 
+def _described(node: NodeResult) -> str:
+    text = node.description if node.is_test else node.message
+    if node.checked_at:  # carried over by an incremental build
+        note = f"not rerun: its inputs are unchanged since the build of {node.checked_at}"
+        text = f"{text} ({note})" if text else note
+    return text
+
+
 def dbt_rule_results(nodes: list[NodeResult]) -> list[RuleResult]:
     """A result per dbt test (and per model that failed to build)."""
     out = []
@@ -43,7 +51,7 @@ def dbt_rule_results(nodes: list[NodeResult]) -> list[RuleResult]:
                 engine="dbt",
                 severity=severity,
                 status=_STATUS.get(node.status, "skipped"),
-                description=node.description if node.is_test else node.message,
+                description=_described(node),
                 column=node.column,
                 failures=int(node.failures or 0),
                 rows=[plain_row(row) for row in node.offending_rows][:MAX_ROWS],
