@@ -89,10 +89,11 @@ def test_unchanged_files_are_not_read_again(raw_set, tmp_path, monkeypatch):
     ingest_all(raw_set, out)
     before = snapshot(out)
     inode = (out / "current" / "kof" / "kof_index" / "KOFGI_2022_public.xlsx.parquet").stat()
-    read = []
+    read, order = [], []
     real = landing.land_file
 
     def spy(task):  # the files read and landed (an unchanged one is hashed only: None)
+        order.append(task)
         landed = real(task)
         if landed is not None:
             read.append(task)
@@ -103,6 +104,8 @@ def test_unchanged_files_are_not_read_again(raw_set, tmp_path, monkeypatch):
     report = ingest_all(raw_set, out)
     assert [t.path.name for t in read] == ["ADB-MRIO1-2018_June2023.xlsx"]
     assert sum(not f.reused for f in report.files) == 1
+    known = [t.landed_sha256 is not None for t in order]  # files to read went first
+    assert known == sorted(known) and len(order) == len(report.files)
     assert "(unchanged, not read again)" in report.describe()
     assert "(unchanged" not in report.describe(every_file=False)
     after = (out / "current" / "kof" / "kof_index" / "KOFGI_2022_public.xlsx.parquet").stat()
@@ -110,6 +113,18 @@ def test_unchanged_files_are_not_read_again(raw_set, tmp_path, monkeypatch):
     changed = {k for k in before if before[k] != snapshot(out).get(k)}
     assert changed and all("ADB-MRIO1-2018" in k for k in changed)
     assert leftovers(out) == []
+
+
+def test_files_to_read_start_first_largest_first(tmp_path):
+    sizes = {"small_new": 10, "big_new": 300, "small_known": 5, "big_known": 900}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+    tasks = [
+        landing._Task("adb_mrio", tmp_path / name, tmp_path, "sha" if "known" in name else None)
+        for name in sizes
+    ]
+    ordered = [t.path.name for t in landing._longest_first(tasks)]
+    assert ordered == ["big_new", "small_new", "big_known", "small_known"]
 
 
 def test_files_landed_by_other_readers_are_read_again(raw_set, tmp_path, monkeypatch):
