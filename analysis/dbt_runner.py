@@ -158,9 +158,12 @@ def run_dbt(
     collect: Callable[[Path], None] | None = None,
     work: Path | None = None,
     on_line: Callable[[str], None] | None = None,
+    warm: WarmDbt | None = None,
 ) -> DbtResult:
     """Run ``dbt <args>`` against ``database`` (with ``--vars variables``); read its results.
-    ``on_line(line)`` sees each line dbt prints, as it prints it.
+    ``on_line(line)`` sees each line dbt prints, as it prints it. ``warm``: a dbt started
+    ahead for this run (:class:`WarmDbt`), used when it was started with the same database,
+    folders and environment.
 
     The profile in the repository reads the database path from ``GVC_DB``. Target and log
     folders go to ``work`` when given (kept, so that dbt parses only what changed since the
@@ -171,17 +174,14 @@ def run_dbt(
     private = work is None
     work = Path(tempfile.mkdtemp(prefix=".dbt-", dir=database.parent)) if private else work
     target = work / "target"
-    for name in RESULT_FILES:  # an earlier run's: dbt does not overwrite them on every error
-        (target / name).unlink(missing_ok=True)
-    command = [*args, "--project-dir", str(paths.home), "--profiles-dir", str(paths.home)]
-    command += ["--target-path", str(target), "--log-path", str(work / "logs")]
-    if variables:
-        command += ["--vars", json.dumps(variables)]
+    common = _common_args(paths, work, variables)
+    child_env = _environment(paths, database, env)
     try:
-        _seed_parse_cache(paths, target)
-        returncode, output = _run_child(
-            [dbt_executable(), *command], paths, database, env, echo, on_line
-        )
+        proc = warm.take(args, common, child_env) if warm is not None else None
+        if proc is None:
+            _prepare_target(paths, target)
+            proc = _start_child([dbt_executable(), *args, *common], database, child_env)
+        returncode, output = _follow(proc, echo, on_line)
         if not private:  # a build's candidate: the profile and paths every build shares
             _keep_parse_cache(paths, target)
         nodes, elapsed = read_run_results(target, database)
@@ -226,16 +226,89 @@ def _keep_parse_cache(paths: Paths, target: Path) -> None:
         os.replace(tmp, cache)
 
 
-def _run_child(command, paths, database, env, echo: bool, on_line=None) -> tuple[int, str]:
-    proc = subprocess.Popen(
-        child_command(command),
+def _common_args(paths: Paths, work: Path, variables: dict | None) -> list[str]:
+    """The arguments every dbt command of a run gets: project, profile, folders, vars."""
+    common = ["--project-dir", str(paths.home), "--profiles-dir", str(paths.home)]
+    common += ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    if variables:
+        common += ["--vars", json.dumps(variables, sort_keys=True)]
+    return common
+
+
+def _folders(common: list[str]) -> list[str]:
+    """``common`` without its vars."""
+    return common[: common.index("--vars")] if "--vars" in common else common
+
+
+def _prepare_target(paths: Paths, target: Path) -> None:
+    for name in RESULT_FILES:  # an earlier run's: dbt does not overwrite them on every error
+        (target / name).unlink(missing_ok=True)
+    _seed_parse_cache(paths, target)
+
+
+def _start_child(argv: list[str], database: Path, env: dict[str, str], **kw) -> subprocess.Popen:
+    return subprocess.Popen(
+        child_command(argv),
         cwd=database.parent,
-        env=_environment(paths, database, env),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        **kw,
     )
+
+
+class WarmDbt:
+    """A dbt child started ahead of its one command (``analysis.dbt_warm``): it imports dbt
+    and parses the project while the caller works on (``gvc build`` lands the raw files),
+    then :func:`run_dbt` hands it the command. ``close`` stops it if it was never used."""
+
+    def __init__(
+        self,
+        *,
+        paths: Paths,
+        database: Path,
+        work: Path,
+        variables: dict | None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.env = _environment(paths, database, env)
+        self.common = _common_args(paths, work, variables)
+        _prepare_target(paths, work / "target")
+        argv = [sys.executable, "-m", "analysis.dbt_warm", json.dumps(self.common)]
+        self.proc: subprocess.Popen | None = _start_child(
+            argv, database, self.env, stdin=subprocess.PIPE
+        )
+
+    def take(self, command: list[str], common: list[str], env: dict[str, str]):
+        """The child, told to run ``dbt command common``; None (the child stopped) when it
+        was started for another database, folders or environment, or has ended."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return None
+        # the same folders and environment (other vars: the child parses again with them)
+        same = env == self.env and _folders(common) == _folders(self.common)
+        if not same or proc.poll() is not None:
+            terminate_group(proc)
+            return None
+        try:
+            assert proc.stdin is not None
+            proc.stdin.write(json.dumps({"command": command, "common": common}) + "\n")
+            proc.stdin.close()
+        except OSError:
+            terminate_group(proc)
+            return None
+        return proc
+
+    def close(self) -> None:
+        if self.proc is not None:
+            terminate_group(self.proc)
+            self.proc = None
+
+
+def _follow(proc: subprocess.Popen, echo: bool, on_line=None) -> tuple[int, str]:
+    """Echo and capture what ``proc`` prints until it ends; its exit status and output."""
     captured: list[str] = []
     try:
         assert proc.stdout is not None

@@ -149,7 +149,7 @@ def test_dbt_killed_by_a_signal_is_named(tiny, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    dbt = _wait_for_child(proc.pid, "dbt")
+    dbt = _dbt_running_the_build(proc.pid, tmp_path / "wh")
     dbt.send_signal(signal.SIGKILL)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 2, out + err
@@ -166,28 +166,28 @@ def test_killing_gvc_ends_its_dbt_child(tiny, tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    dbt = _wait_for_child(proc.pid, "dbt")
+    dbt = _dbt_running_the_build(proc.pid, tmp_path / "wh")
     proc.kill()  # SIGKILL: no handler runs in gvc
     proc.wait()
     dbt.wait(timeout=30)  # the parent-death signal ends it
     assert not dbt.is_running()
 
 
-def _wait_for_child(pid: int, name: str, timeout: float = 300) -> psutil.Process:
+def _dbt_running_the_build(pid: int, warehouse_dir: Path, timeout: float = 300) -> psutil.Process:
+    """The dbt child of ``gvc build`` (started ahead: analysis.dbt_warm), once it has the
+    build (it has opened the candidate file)."""
     deadline = time.monotonic() + timeout
     parent = psutil.Process(pid)
     while time.monotonic() < deadline:
-        for child in parent.children(recursive=True):
-            try:
-                if (
-                    any(name in part for part in child.cmdline()[-40:])
-                    and "build" in child.cmdline()
-                ):
-                    return child
-            except psutil.Error:
-                continue
+        if (warehouse_dir / ".candidate.duckdb").exists():
+            for child in parent.children(recursive=True):
+                try:
+                    if "analysis.dbt_warm" in child.cmdline():
+                        return child
+                except psutil.Error:
+                    continue
         time.sleep(0.05)
-    raise AssertionError(f"no {name} child of {pid} within {timeout}s")
+    raise AssertionError(f"no dbt child of {pid} building within {timeout}s")
 
 
 def test_marts_identical_in_process_and_on_one_and_two_dask_workers(tiny, tmp_path, repo_root):

@@ -1,0 +1,83 @@
+"""A dbt started ahead of its command (analysis.dbt_warm, WarmDbt): it runs the command it is
+handed with the parse it made, parses again when the vars differ, is replaced by a fresh
+dbt when the environment differs, ends with dbt's own exit status, and stops when unused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.dbt_runner import WarmDbt, run_dbt
+from tests.refresh.helpers import paths_of
+
+LIST = ["ls", "--select", "adb_sectors", "--resource-type", "seed", "--output", "name"]
+
+
+@pytest.fixture
+def where(tmp_path, repo_root):
+    paths = paths_of(tmp_path, repo_root)
+    database = tmp_path / "wh" / ".candidate.duckdb"
+    database.parent.mkdir(parents=True)
+    return paths, database, tmp_path / "work"
+
+
+def _run_log(work: Path) -> str:
+    """The debug log of the last command the warm dbt ran (after its parse)."""
+    text = (work / "logs" / "dbt.log").read_text()
+    return text[text.rindex("Running with dbt=") :]
+
+
+def _warm(where, variables, env=None) -> WarmDbt:
+    paths, database, work = where
+    return WarmDbt(paths=paths, database=database, work=work, variables=variables, env=env)
+
+
+def _run(where, args, warm, variables=None):
+    paths, database, work = where
+    variables = variables or {"panel_edition": "62"}
+    return run_dbt(
+        args, paths=paths, database=database, variables=variables, work=work, echo=False,
+        warm=warm,
+    )  # fmt: skip
+
+
+def test_the_command_runs_on_the_parse_made_ahead(where):
+    warm = _warm(where, {"panel_edition": "62"})
+    child = warm.proc
+    result = _run(where, LIST, warm)
+    assert result.returncode == 0 and "adb_sectors" in result.output.split()
+    assert warm.proc is None and child.poll() == 0  # the warm child ran it
+    assert "cli parse" in (where[2] / "logs" / "dbt.log").read_text()
+    assert "parsing" not in _run_log(where[2]).lower()  # no parse of its own
+
+
+def test_other_vars_are_parsed_again(where):
+    warm = _warm(where, {"panel_edition": "72"})
+    result = _run(where, LIST, warm, {"panel_edition": "62"})
+    assert result.returncode == 0 and "adb_sectors" in result.output.split()
+    run = _run_log(where[2])
+    assert "vars: {'panel_edition': '62'}" in run and "partial parsing" in run.lower()
+
+
+def test_another_environment_gets_a_fresh_dbt(where):
+    warm = _warm(where, {"panel_edition": "62"}, env={"GVC_WORKERS": "1"})
+    child = warm.proc
+    result = _run(where, LIST, warm)
+    assert result.returncode == 0 and "adb_sectors" in result.output.split()
+    assert child.poll() is not None and child.returncode != 0  # stopped, not used
+
+
+def test_exit_status_is_dbts_own(where):
+    missing = ["run-operation", "no_such_macro"]
+    cold = _run(where, missing, None)
+    hot = _run(where, missing, _warm(where, {"panel_edition": "62"}))
+    assert cold.returncode == hot.returncode != 0
+    assert "no_such_macro" in hot.output
+
+
+def test_an_unused_warm_dbt_stops(where):
+    warm = _warm(where, {"panel_edition": "62"})
+    child = warm.proc
+    warm.close()
+    assert child.poll() is not None and warm.proc is None
