@@ -20,8 +20,10 @@ started them (Dask's nanny watches its parent), however that process ends.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -95,6 +97,10 @@ class Runner:
                 on_result(item, results[-1])
         return results
 
+    def stop_when_done(self) -> None:
+        """No more tasks will come: a cluster this runner started may stop now, in the
+        background (nothing to stop in this process)."""
+
 
 def release_arrow_memory() -> None:
     """Hand back what Arrow's own allocator (mimalloc) keeps of freed buffers: after reading
@@ -127,9 +133,11 @@ def release_freed_memory() -> None:
 class DaskRunner(Runner):
     """Runs tasks on a Dask cluster through ``client``, at most two per worker in flight."""
 
-    def __init__(self, client) -> None:
+    def __init__(self, client, cluster=None) -> None:
         self.client = client
+        self.cluster = cluster  # a local cluster this runner started, else None
         self.address = client.scheduler.address
+        self._stopping: threading.Thread | None = None
         info = client.scheduler_info(n_workers=-1)
         self.parallelism = max(1, sum(w.get("nthreads", 1) for w in info["workers"].values()))
 
@@ -177,6 +185,22 @@ class DaskRunner(Runner):
                 self.client.cancel([f for entry in window for f in entry[1:]])
         return results
 
+    def stop_when_done(self) -> None:
+        """Close the local cluster in a thread (about 0.5 s while the build checks and
+        publishes); a cluster the user runs is left alone."""
+        if self.cluster is not None and self._stopping is None:
+            self._stopping = threading.Thread(target=self._close, name="stop-cluster")
+            self._stopping.start()
+
+    def _close(self) -> None:
+        with contextlib.suppress(Exception):  # closed again, and checked, when runner() ends
+            self.client.close()
+            self.cluster.close()
+
+    def wait_stopped(self) -> None:
+        if self._stopping is not None:
+            self._stopping.join()
+
     def _submit(self, fn, item) -> tuple[Any, Any]:
         """Send ``item`` straight to a worker, then submit ``fn`` on it there."""
         [data] = self.client.scatter([item], direct=True, hash=False)
@@ -214,4 +238,8 @@ def runner(spec: ClusterSpec | None = None) -> Iterator[Runner]:
         ) as cluster,
         Client(cluster) as client,
     ):
-        yield DaskRunner(client)
+        run = DaskRunner(client, cluster)
+        try:
+            yield run
+        finally:
+            run.wait_stopped()

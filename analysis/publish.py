@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from analysis import incremental
+from analysis.background_copy import BackgroundCopy
 from analysis.build_record import (
     BuildRecord,
     mark_pending,
@@ -161,14 +162,27 @@ def _settings(manifest: Manifest, panel_edition: str | None) -> dict[str, str]:
 CHECKED_FILES = "gvc_checked_files"
 
 
-def _start_candidate(paths: Paths, record: BuildRecord, published: BuildRecord | None) -> Path:
-    """A new candidate: a copy of the published file when its project is the same, with the
-    files staged there recorded in CHECKED_FILES (the incremental models' error tests then
-    check only the files the build adds)."""
+def _copy_ahead(paths: Paths, published: BuildRecord | None) -> BackgroundCopy | None:
+    """The published file copied into the candidate while the ingest runs, when the build
+    will start from it (the same project)."""
+    if published is None or published.project != project_fingerprint(paths.home):
+        return None
+    return BackgroundCopy(paths.warehouse, candidate_path(paths))
+
+
+def _start_candidate(
+    paths: Paths, record: BuildRecord, published: BuildRecord | None, copy: BackgroundCopy | None
+) -> Path:
+    """A new candidate: a copy of the published file when its project is the same (``copy``
+    when one was started ahead), with the files staged there recorded in CHECKED_FILES (the
+    incremental models' error tests then check only the files the build adds)."""
     candidate = candidate_path(paths)
     if published is not None and published.project == record.project:
         try:
-            shutil.copyfile(paths.warehouse, candidate)
+            if copy is not None:
+                copy.wait()
+            else:
+                shutil.copyfile(paths.warehouse, candidate)
             with contextlib.closing(duckdb.connect(str(candidate))) as con:
                 # every published file is staged: flows is incremental by the landed files
                 # (stg_adb_mrio__files), and its grid test fails a landed table without flows
@@ -184,6 +198,8 @@ def _start_candidate(paths: Paths, record: BuildRecord, published: BuildRecord |
                 else f"cannot prepare the copy of the published warehouse ({exc})"
             )
             raise CannotRun(reason) from None
+    elif copy is not None:
+        copy.cancel()
     return candidate
 
 
@@ -230,10 +246,11 @@ def _dbt_env(run: Runner) -> dict[str, str]:
     return cluster.env()
 
 
-def _warm_dbt(paths: Paths, run: Runner, panel_edition: str | None) -> WarmDbt | None:
+def _warm_dbt(
+    paths: Paths, run: Runner, panel_edition: str | None, published: BuildRecord | None
+) -> WarmDbt | None:
     """dbt started now for the build's ``dbt build``, with the settings it will most likely
     get (those of the published build; the run parses again if they differ)."""
-    published = read_record(paths.warehouse)
     edition = panel_edition or (published.settings.get("panel_edition") if published else None)
     try:
         return WarmDbt(
@@ -332,7 +349,10 @@ def build_warehouse(
     with writer_lock(paths), runner(cluster) as run:
         paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
         remove_stale_candidates(paths)
-        warm = _warm_dbt(paths, run, panel_edition)  # imports and parses during the ingest
+        published = read_record(paths.warehouse)
+        # during the ingest: dbt imports itself and parses, the published file is copied
+        warm = _warm_dbt(paths, run, panel_edition, published)
+        copy = _copy_ahead(paths, published) if ingest else None
         try:
             t0 = time.perf_counter()
             if ingest:
@@ -341,14 +361,16 @@ def build_warehouse(
                     progress=progress,
                 )  # fmt: skip
                 report.steps.append(("ingest", time.perf_counter() - t0))
-            _build(paths, report, panel_edition, force, run, echo, progress, warm)
+            _build(paths, report, panel_edition, force, run, echo, progress, warm, copy)
         finally:
+            if copy is not None:
+                copy.cancel()  # stops and removes it when the build did not use it
             if warm is not None:
                 warm.close()
     return report
 
 
-def _build(paths, report, panel_edition, force, run, echo, progress, warm) -> None:
+def _build(paths, report, panel_edition, force, run, echo, progress, warm, copy) -> None:
     manifest = _landing(paths)
     record = BuildRecord(
         inputs=manifest.hashes(),
@@ -363,7 +385,7 @@ def _build(paths, report, panel_edition, force, run, echo, progress, warm) -> No
         return
     variables = dict(record.settings)  # the sources read the current landing version
     selected = incremental.selection(published, record)
-    candidate = _start_candidate(paths, record, published)
+    candidate = _start_candidate(paths, record, published, copy)
     t0 = time.perf_counter()
     try:
         checks = ChecksPreload()
@@ -374,6 +396,7 @@ def _build(paths, report, panel_edition, force, run, echo, progress, warm) -> No
             checks.start_after_node, warm,
         )  # fmt: skip
         report.steps.append(("dbt build", time.perf_counter() - t0))
+        run.stop_when_done()  # the checks and the publication need no cluster
         carried = incremental.carried_tests(published, report.dbt.nodes) if selected else []
         if selected:
             report.incremental = incremental.describe(selected, carried)

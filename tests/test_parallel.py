@@ -59,3 +59,15 @@ def test_a_worker_that_dies_is_cannot_run():
         run.map(die, [1, 2])
     assert "a Dask worker died while running die (KilledWorker" in str(info.value)
     assert "--workers" in str(info.value)
+
+
+def test_a_local_cluster_stops_in_the_background_when_done():
+    with runner(ClusterSpec(workers=1)) as run:
+        assert run.map(lambda x: x + 1, [1]) == [2]
+        run.stop_when_done()
+        run.wait_stopped()
+        assert run.cluster.status.name == "closed"
+    # in-process: nothing to stop
+    with runner(ClusterSpec(workers=0)) as run:
+        run.stop_when_done()
+        assert run.map(lambda x: x + 1, [1]) == [2]
