@@ -14,6 +14,7 @@ from a parse of its own. An empty line or the end of stdin ends it without runni
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import sys
@@ -25,14 +26,23 @@ import threading
 PARSE_NICENESS = 19
 
 
+#: What the project's Python model (int_gvc__decomposition) imports when it runs, imported
+#: after the parse: the node then does not wait for them (about 0.5 s of a new year's build).
+MODEL_IMPORTS = ("asyncio", "distributed", "analysis.decompose", "analysis.parallel")
+
+
 def _parse(common: list[str], out: dict) -> None:
-    """Import dbt and parse, in a thread of lower priority (Linux: niceness per thread)."""
+    """Import dbt, parse, import what the model needs, in a thread of lower priority (Linux:
+    niceness per thread)."""
     with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PARSE_NICENESS)
     from dbt.cli.main import dbtRunner
 
     parsed = dbtRunner().invoke(["parse", "--quiet", *common])
     out["manifest"] = parsed.result if parsed.success else None  # failed: the run says why
+    for name in MODEL_IMPORTS:
+        with contextlib.suppress(Exception):  # the model's own import then says what fails
+            importlib.import_module(name)
 
 
 def main(argv: list[str]) -> int:

@@ -350,27 +350,44 @@ def build_warehouse(
         paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
         remove_stale_candidates(paths)
         published = read_record(paths.warehouse)
-        # during the ingest: dbt imports itself and parses, the published file is copied
-        warm = _warm_dbt(paths, run, panel_edition, published)
-        copy = _copy_ahead(paths, published) if ingest else None
+        ahead = _Ahead()
         try:
             t0 = time.perf_counter()
             if ingest:
                 report.ingest = ingest_all(
                     paths.raw, paths.landing, sources, keep_landed=keep_landed, run=run,
                     progress=progress,
+                    before_reading=lambda: ahead.start(paths, run, panel_edition, published),
                 )  # fmt: skip
                 report.steps.append(("ingest", time.perf_counter() - t0))
-            _build(paths, report, panel_edition, force, run, echo, progress, warm, copy)
+            _build(paths, report, panel_edition, force, run, echo, progress, ahead)
         finally:
-            if copy is not None:
-                copy.cancel()  # stops and removes it when the build did not use it
-            if warm is not None:
-                warm.close()
+            ahead.close()
     return report
 
 
-def _build(paths, report, panel_edition, force, run, echo, progress, warm, copy) -> None:
+@dataclass
+class _Ahead:
+    """What a build prepares while its ingest reads files (so only when it has some to
+    read: a build with nothing new would throw it away): dbt imports itself and parses the
+    project (:class:`WarmDbt`), and the published file is copied into the candidate."""
+
+    warm: WarmDbt | None = None
+    copy: BackgroundCopy | None = None
+
+    def start(self, paths, run, panel_edition, published) -> None:
+        self.warm = _warm_dbt(paths, run, panel_edition, published)
+        self.copy = _copy_ahead(paths, published)
+
+    def close(self) -> None:
+        """Stop and remove whatever the build did not use."""
+        if self.copy is not None:
+            self.copy.cancel()
+        if self.warm is not None:
+            self.warm.close()
+
+
+def _build(paths, report, panel_edition, force, run, echo, progress, ahead) -> None:
     manifest = _landing(paths)
     record = BuildRecord(
         inputs=manifest.hashes(),
@@ -385,7 +402,7 @@ def _build(paths, report, panel_edition, force, run, echo, progress, warm, copy)
         return
     variables = dict(record.settings)  # the sources read the current landing version
     selected = incremental.selection(published, record)
-    candidate = _start_candidate(paths, record, published, copy)
+    candidate = _start_candidate(paths, record, published, ahead.copy)
     t0 = time.perf_counter()
     try:
         checks = ChecksPreload()
@@ -393,7 +410,7 @@ def _build(paths, report, panel_edition, force, run, echo, progress, warm, copy)
             checks.start()
         report.dbt = _dbt_build(
             paths, candidate, variables, selected, run, echo, progress,
-            checks.start_after_node, warm,
+            checks.start_after_node, ahead.warm,
         )  # fmt: skip
         report.steps.append(("dbt build", time.perf_counter() - t0))
         run.stop_when_done()  # the checks and the publication need no cluster

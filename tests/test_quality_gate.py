@@ -369,8 +369,7 @@ def test_what_killed_builds_and_checks_left_is_removed(attempt):
     report = build_warehouse(attempt, echo=False)
     assert report.status == "up to date"
     left = sorted(p.name for p in wh.iterdir() if p.name.startswith("."))
-    # the builds' dbt folder (its parse, made ahead while the build ingested) stays
-    assert left == [f".check-{alive}-89abcdef", ".dbt-build", ".refresh.lock"]
+    assert left == [f".check-{alive}-89abcdef", ".refresh.lock"]  # nothing prepared ahead
 
 
 def test_checks_are_imported_once_the_decomposition_node_has_ended(monkeypatch):

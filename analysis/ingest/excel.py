@@ -337,8 +337,9 @@ def numeric_block(
             sheet=sheet,
             cell=(row0 + i, col0 + j),
         )
-    if limit is not None and (np.abs(np.nan_to_num(values)) > limit).any():
-        i, j = np.argwhere(np.abs(np.nan_to_num(values)) > limit)[0]
+    absurd = None if limit is None else np.abs(values) > limit  # NaN (a KOF blank): False
+    if absurd is not None and absurd.any():
+        i, j = np.argwhere(absurd)[0]
         raise IngestError.at(
             path,
             f"value {values[i, j]:g} is absurd (its magnitude exceeds {limit:g}: check the "

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,12 +183,15 @@ def ingest_all(
     keep_landed: Sequence[str] = (),
     run: Runner | None = None,
     progress: bool = False,
+    before_reading: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Land ``sources`` (default: all) from ``raw_dir`` as a new version of ``landing_dir``.
 
     Does not take the writer lock (``ingest`` does). A source in ``keep_landed`` keeps its
     landed files when its raw folder is missing or empty; other sources not asked for keep
     theirs as they are. Raises IngestError (landing untouched) on any invalid file.
+    ``before_reading()`` runs once the plan holds a file to read (new, or of another size
+    than landed), before the reading starts.
     """
     t0 = time.perf_counter()
     raw_dir, landing_dir = Path(raw_dir), Path(landing_dir)
@@ -216,7 +219,7 @@ def ingest_all(
     except OSError as exc:
         raise CannotRun(describe_os_error(exc, "creating the landing")) from None
     try:
-        _land(plan, landed, reuse, store, tmp, report, run or Runner(), progress)
+        _land(plan, landed, reuse, store, tmp, report, run or Runner(), progress, before_reading)
         for source, files in landed.items():
             report.notes += CHECKS[source]({n: f.meta for n, f in files.items()})
         report.version = store.commit(tmp, Manifest(sources=landed, reader=reader))
@@ -259,7 +262,7 @@ def _longest_first(tasks: list[_Task]) -> list[_Task]:
     return sorted(tasks, key=lambda t: (t.landed_sha256 is not None, -t.path.stat().st_size))
 
 
-def _land(plan, landed, previous, store, tmp, report, run: Runner, progress: bool) -> None:
+def _land(plan, landed, previous, store, tmp, report, run: Runner, progress, before) -> None:
     """Read the planned files on ``run``, each hashed first where it is already landed (one
     pass over its bytes, in the same task): the unchanged ones are linked, not read."""
     old_files = previous.sources if previous else {}
@@ -275,6 +278,8 @@ def _land(plan, landed, previous, store, tmp, report, run: Runner, progress: boo
             same = old is not None and current is not None and old.size == path.stat().st_size
             tasks.append(_Task(source, path, tmp, old.sha256 if same else None))
     tasks = _longest_first(tasks)
+    if before is not None and tasks and tasks[0].landed_sha256 is None:
+        before()
     with step("ingest", len(tasks), progress) as bar:
         results = run.map(land_file, tasks, lambda t, _: bar.advance(f"{t.source}: {t.path.name}"))
     for task, result in zip(tasks, results, strict=True):
