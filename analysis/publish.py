@@ -349,7 +349,7 @@ def build_warehouse(
     with writer_lock(paths), runner(cluster) as run:
         paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
         remove_stale_candidates(paths)
-        published = read_record(paths.warehouse)
+        published = read_record(paths.warehouse)  # the writer lock keeps it as it is
         ahead = _Ahead()
         try:
             t0 = time.perf_counter()
@@ -360,7 +360,7 @@ def build_warehouse(
                     before_reading=lambda: ahead.start(paths, run, panel_edition, published),
                 )  # fmt: skip
                 report.steps.append(("ingest", time.perf_counter() - t0))
-            _build(paths, report, panel_edition, force, run, echo, progress, ahead)
+            _build(paths, report, panel_edition, force, run, echo, progress, published, ahead)
         finally:
             ahead.close()
     return report
@@ -387,7 +387,7 @@ class _Ahead:
             self.warm.close()
 
 
-def _build(paths, report, panel_edition, force, run, echo, progress, ahead) -> None:
+def _build(paths, report, panel_edition, force, run, echo, progress, published, ahead) -> None:
     manifest = _landing(paths)
     record = BuildRecord(
         inputs=manifest.hashes(),
@@ -395,7 +395,6 @@ def _build(paths, report, panel_edition, force, run, echo, progress, ahead) -> N
         project=project_fingerprint(paths.home),
         settings=_settings(manifest, panel_edition),
     )
-    published = read_record(paths.warehouse)
     report.record = record
     if published is not None and not force and published.same_build(record):
         report.status = "up to date"
