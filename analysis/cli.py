@@ -589,7 +589,12 @@ def main(argv: list[str] | None = None) -> None:
     except duckdb.Error as exc:
         click.secho(f"DuckDB: {exc}", fg="red", err=True)
         code = EXIT_CANNOT_RUN
-    sys.exit(code if isinstance(code, int) else 0)
+    code = code if isinstance(code, int) else 0
+    if argv is None:  # the console script: the program ends here
+        from analysis.fast_exit import leave
+
+        leave(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -377,8 +377,9 @@ def read_run_results(target: Path, database: Path) -> tuple[list[NodeResult], fl
     data = json.loads(path.read_text())
     manifest = _manifest_nodes(target)
     nodes = [_node(r, manifest.get(r["unique_id"], {})) for r in data.get("results", [])]
+    compiled = {r["unique_id"]: r.get("compiled_code") for r in data.get("results", [])}
     for node in nodes:
-        sql = manifest.get(node.unique_id, {}).get("compiled_code")
+        sql = compiled.get(node.unique_id) or manifest.get(node.unique_id, {}).get("compiled_code")
         if node.unique_id.startswith("test.") and node.status in ("fail", "warn") and sql:
             node.offending_rows = offending_rows(database, sql)
     return nodes, float(data.get("elapsed_time", 0.0))

@@ -38,6 +38,12 @@ def selection(published: BuildRecord | None, record: BuildRecord) -> list[str]:
     return ["--select", *select, "--exclude-resource-type", "unit_test"]
 
 
+def changed(selected: list[str]) -> list[str]:
+    """The sources a :func:`selection` reruns."""
+    sources = [s for s in selected if s.startswith("source:")]
+    return [s.removeprefix("source:").removesuffix("+") for s in sources]
+
+
 def carried_tests(published: BuildRecord, ran: list[NodeResult]) -> list[NodeResult]:
     """The published build's test results for the tests this run did not run."""
     done = {node.unique_id for node in ran}
@@ -64,7 +70,7 @@ def stored_tests(nodes: list[NodeResult]) -> list[dict]:
 
 def describe(selected: list[str], carried: list[NodeResult]) -> str:
     """One line for the build's output."""
-    sources = [s.removeprefix("source:").removesuffix("+") for s in selected if "source:" in s]
+    sources = changed(selected)
     when = sorted({node.checked_at for node in carried})
     since = f" (checked by the builds of {', '.join(when)})" if when else ""
     return (

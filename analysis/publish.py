@@ -203,20 +203,47 @@ def _start_candidate(
     return candidate
 
 
+#: Niceness of the import of great-expectations during the ingest: it is to take the core the
+#: ingest leaves idle (as dbt's parse ahead, ``analysis.dbt_warm``).
+PRELOAD_NICENESS = 19
+
+
 class ChecksPreload:
-    """great-expectations imported in a thread (about 2 s and 127 MiB) while dbt still runs
-    in its child process, so that the checks after dbt start at once. A build starts it once
-    the decomposition node has ended: during that node the process tree is at its memory
-    peak (dbt, and the Dask workers each holding a table), and the import on top took a
-    12-year full-size build from 1,887 to 2,001 MiB. An incremental build, far from that
-    peak, starts it with dbt: its decomposition node ends 2-3 s before dbt does, and waiting
-    for the import took 1.8 s of a new year's build. An import error is left to the checks."""
+    """great-expectations imported in a thread (about 2 s of one core and 127 MiB), so that
+    the checks after dbt start at once; an import error is left to the checks. The import
+    starts once dbt reports the end of ``after_node`` (None: at once):
 
-    #: the node after which a build starts the import (dbt prints its name when it ends)
-    AFTER_NODE = "int_gvc__decomposition"
+    - a full build: the decomposition node (DECOMPOSITION). During that node the process
+      tree is at its memory peak (dbt, and the Dask workers each holding a table); the
+      import on top took a 12-year full-size build from 1,887 to 2,001 MiB.
+    - an incremental build with a new or changed MRIO table: the flows node (FLOWS), which
+      inserts the table's 5.5 million rows on both cores. Started with dbt, the import
+      slowed that insert; started after the decomposition node, the build waited for it
+      (1.8 s of a new year's build: that node ends 2-3 s before dbt does).
+    - any other incremental build: at once.
 
-    def __init__(self) -> None:
+    A build that reads at most one MRIO table and starts from the published file imports it
+    during the ingest instead (``_Ahead``), at niceness ``nice`` (Linux: per thread): a new
+    year's ingest keeps one core busy with that table for 3 s after every other file is
+    done.
+    """
+
+    DECOMPOSITION = "int_gvc__decomposition"
+    FLOWS = "stg_adb_mrio__flows"
+
+    def __init__(self, after_node: str | None = DECOMPOSITION, *, nice: int = 0) -> None:
+        self.after_node = after_node
+        self.nice = nice
         self.thread: threading.Thread | None = None
+        if after_node is None:
+            self.start()
+
+    @classmethod
+    def for_build(cls, changed_sources: list[str] | None) -> ChecksPreload:
+        """For a build of every node (None) or of what ``changed_sources`` reach."""
+        if changed_sources is None:
+            return cls(cls.DECOMPOSITION)
+        return cls(cls.FLOWS if "adb_mrio" in changed_sources else None)
 
     def start(self) -> None:
         if self.thread is None:
@@ -224,17 +251,19 @@ class ChecksPreload:
             self.thread.start()
 
     def start_after_node(self, line: str) -> None:
-        """``run_dbt``'s ``on_line``: start once dbt reports the end of AFTER_NODE."""
-        if self.AFTER_NODE in line and " START " not in line:
+        """``run_dbt``'s ``on_line``: start once dbt reports the end of ``after_node``."""
+        ended = " model " in line and " START " not in line
+        if ended and f".{self.after_node} " in line:
             self.start()
 
     def join(self) -> None:
         if self.thread is not None:
             self.thread.join()
 
-    @staticmethod
-    def _load() -> None:
+    def _load(self) -> None:
         with contextlib.suppress(Exception):
+            if self.nice:
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.nice)
             from analysis.quality.gx import preload
 
             preload()
@@ -357,7 +386,9 @@ def build_warehouse(
                 report.ingest = ingest_all(
                     paths.raw, paths.landing, sources, keep_landed=keep_landed, run=run,
                     progress=progress,
-                    before_reading=lambda: ahead.start(paths, run, panel_edition, published),
+                    before_reading=lambda files: ahead.start(
+                        paths, run, panel_edition, published, files
+                    ),
                 )  # fmt: skip
                 report.steps.append(("ingest", time.perf_counter() - t0))
             _build(paths, report, panel_edition, force, run, echo, progress, published, ahead)
@@ -370,14 +401,19 @@ def build_warehouse(
 class _Ahead:
     """What a build prepares while its ingest reads files (so only when it has some to
     read: a build with nothing new would throw it away): dbt imports itself and parses the
-    project (:class:`WarmDbt`), and the published file is copied into the candidate."""
+    project (:class:`WarmDbt`), the published file is copied into the candidate, and, when
+    the build starts from that copy and reads at most one MRIO table, great-expectations is
+    imported (:class:`ChecksPreload`: far from the memory peak of a build of every year)."""
 
     warm: WarmDbt | None = None
     copy: BackgroundCopy | None = None
+    checks: ChecksPreload | None = None
 
-    def start(self, paths, run, panel_edition, published) -> None:
+    def start(self, paths, run, panel_edition, published, files: list[tuple[str, Path]]):
         self.warm = _warm_dbt(paths, run, panel_edition, published)
         self.copy = _copy_ahead(paths, published)
+        if self.copy is not None and sum(source == "adb_mrio" for source, _ in files) <= 1:
+            self.checks = ChecksPreload(None, nice=PRELOAD_NICENESS)
 
     def close(self) -> None:
         """Stop and remove whatever the build did not use."""
@@ -404,9 +440,9 @@ def _build(paths, report, panel_edition, force, run, echo, progress, published, 
     candidate = _start_candidate(paths, record, published, ahead.copy)
     t0 = time.perf_counter()
     try:
-        checks = ChecksPreload()
-        if selected:  # an incremental build: far from the memory peak of a full one
-            checks.start()
+        checks = ahead.checks or ChecksPreload.for_build(
+            incremental.changed(selected) if selected else None
+        )
         report.dbt = _dbt_build(
             paths, candidate, variables, selected, run, echo, progress,
             checks.start_after_node, ahead.warm,
@@ -438,8 +474,7 @@ def check_published(paths: Paths | None = None, *, progress: bool = False) -> Qu
     """
     paths = paths or Paths.from_env()
     with published_copy(paths, "check") as copy:
-        checks = ChecksPreload()
-        checks.start()  # dbt test computes nothing: no memory peak to wait for
+        checks = ChecksPreload(None)  # dbt test computes nothing: no memory peak to wait for
         with step("dbt test", 1, progress):
             result = copy.run_dbt(["test"])
         checks.join()

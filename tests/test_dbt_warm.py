@@ -81,3 +81,29 @@ def test_an_unused_warm_dbt_stops(where):
     child = warm.proc
     warm.close()
     assert child.poll() is not None and warm.proc is None
+
+
+def test_the_run_writes_its_results_but_not_the_manifest_again(where):
+    """With the parse made ahead, the run leaves the parse's manifest.json as it is (writing
+    it again took 0.3 s at the end of a build) and the child writes run_results.json, from
+    which the caller reads every node with its compiled SQL."""
+    warm = _warm(where, {"panel_edition": "62"})
+    result = _run(where, ["seed", "--select", "adb_sectors"], warm)
+    assert result.returncode == 0, result.output
+    assert [(n.unique_id, n.status) for n in result.nodes] == [
+        ("seed.gvc_warehouse.adb_sectors", "success")
+    ]
+    target = where[2] / "target"
+    assert (target / "manifest.json").exists() and (target / "run_results.json").exists()
+    run = _run_log(where[2])
+    assert "Wrote artifact WritableManifest" not in run
+    assert "Wrote artifact WritableManifest" in (where[2] / "logs" / "dbt.log").read_text()
+
+
+def test_without_the_parse_made_ahead_dbt_writes_its_own_results(where):
+    """Other vars: the run parses again and writes manifest.json and run_results.json itself."""
+    warm = _warm(where, {"panel_edition": "72"})
+    result = _run(where, ["seed", "--select", "adb_sectors"], warm, {"panel_edition": "62"})
+    assert result.returncode == 0, result.output
+    assert [n.status for n in result.nodes] == ["success"]
+    assert "Wrote artifact WritableManifest" in _run_log(where[2])

@@ -379,10 +379,11 @@ def test_checks_are_imported_once_the_decomposition_node_has_ended(monkeypatch):
 
     loads = []
     monkeypatch.setattr(ChecksPreload, "_load", staticmethod(lambda: loads.append(1)))
-    checks = ChecksPreload()
+    checks = ChecksPreload.for_build(None)  # a build of every node
     lines = [  # as dbt prints them
         "247 of 319 START python incremental model main.int_gvc__decomposition ..... [RUN]",
         "248 of 319 OK created sql table model main.int_adb_mrio__tables ..... [OK in 0.1s]",
+        "249 of 319 PASS not_null_int_gvc__decomposition_year ..... [PASS in 0.0s]",
     ]
     for line in lines:
         checks.start_after_node(line)
@@ -393,6 +394,54 @@ def test_checks_are_imported_once_the_decomposition_node_has_ended(monkeypatch):
     checks.start_after_node("259 of 319 START test not_null_int_gvc__decomposition_economy")
     checks.join()
     assert loads == [1]
+
+
+def test_an_incremental_build_imports_the_checks_after_the_flows_or_at_once(monkeypatch):
+    """A new MRIO table: after its flows are inserted (that insert takes both cores);
+    other changed sources: with dbt's start."""
+    from analysis.publish import ChecksPreload
+
+    loads = []
+    monkeypatch.setattr(ChecksPreload, "_load", staticmethod(lambda: loads.append(1)))
+    checks = ChecksPreload.for_build(["adb_mrio", "nbs"])
+    checks.start_after_node("2 of 181 START sql append_incremental model main.stg_adb_mrio__flows")
+    checks.start_after_node("9 of 181 OK created sql table model main.stg_adb_mrio__files [OK]")
+    assert checks.thread is None
+    checks.start_after_node(
+        "2 of 181 OK created sql append_incremental model main.stg_adb_mrio__flows [OK in 3.5s]"
+    )
+    checks.join()
+    assert loads == [1]
+    at_once = ChecksPreload.for_build(["nbs"])
+    assert at_once.thread is not None
+    at_once.join()
+    assert loads == [1, 1]
+
+
+def test_the_checks_are_imported_during_an_ingest_of_one_table_onto_the_published(monkeypatch):
+    """Far from the memory peak of a build of every year, the import takes the core the
+    ingest of one new MRIO table leaves idle; a first build or a changed project (no copy
+    of the published file) and an ingest of several tables wait for dbt."""
+    from analysis import publish
+
+    monkeypatch.setattr(publish.ChecksPreload, "_load", staticmethod(lambda: None))
+    monkeypatch.setattr(publish, "_warm_dbt", lambda *_args: None)
+    copy = object()
+    monkeypatch.setattr(publish, "_copy_ahead", lambda *_args: copy)
+    one = [("adb_mrio", Path("ADB-MRIO-2019.xlsx")), ("nbs", Path("nbs_industry_2019.csv"))]
+    two = [*one, ("adb_mrio", Path("ADB-MRIO-2020.xlsx"))]
+
+    def ahead(files):
+        prepared = publish._Ahead()
+        prepared.start(None, None, None, None, files)
+        return prepared.checks
+
+    during = ahead(one)
+    assert during is not None and during.nice == publish.PRELOAD_NICENESS
+    during.join()
+    assert ahead(two) is None
+    copy = None
+    assert ahead(one) is None
 
 
 def _fake_dbt(*nodes: NodeResult, returncode: int = 1, output: str = ""):

@@ -183,15 +183,15 @@ def ingest_all(
     keep_landed: Sequence[str] = (),
     run: Runner | None = None,
     progress: bool = False,
-    before_reading: Callable[[], None] | None = None,
+    before_reading: Callable[[list[tuple[str, Path]]], None] | None = None,
 ) -> IngestReport:
     """Land ``sources`` (default: all) from ``raw_dir`` as a new version of ``landing_dir``.
 
     Does not take the writer lock (``ingest`` does). A source in ``keep_landed`` keeps its
     landed files when its raw folder is missing or empty; other sources not asked for keep
     theirs as they are. Raises IngestError (landing untouched) on any invalid file.
-    ``before_reading()`` runs once the plan holds a file to read (new, or of another size
-    than landed), before the reading starts.
+    ``before_reading(files)`` runs once the plan holds files to read (new, or of another size
+    than landed: (source, path) each), before the reading starts.
     """
     t0 = time.perf_counter()
     raw_dir, landing_dir = Path(raw_dir), Path(landing_dir)
@@ -279,7 +279,7 @@ def _land(plan, landed, previous, store, tmp, report, run: Runner, progress, bef
             tasks.append(_Task(source, path, tmp, old.sha256 if same else None))
     tasks = _longest_first(tasks)
     if before is not None and tasks and tasks[0].landed_sha256 is None:
-        before()
+        before([(t.source, t.path) for t in tasks if t.landed_sha256 is None])
     with step("ingest", len(tasks), progress) as bar:
         results = run.map(land_file, tasks, lambda t, _: bar.advance(f"{t.source}: {t.path.name}"))
     for task, result in zip(tasks, results, strict=True):
