@@ -14,7 +14,7 @@ from analysis.build_record import TABLE, BuildRecord, read_record, write_record
 from analysis.dbt_runner import NodeResult
 from analysis.quality.runner import dbt_rule_results
 
-KOF_TEST = "test.gvc_warehouse.not_null_stg_kof__index_year.59f8057c56"
+KOF_TEST = "test.gvc_warehouse.stg_kof__index_not_null.59f8057c56"
 ADB_TEST = "test.gvc_warehouse.stg_adb_mrio__flows_finite.90c0c82958"
 UNIT_TEST = "unit_test.gvc_warehouse.int_kof__standardised.standardisation_names_the_years"
 
@@ -90,7 +90,7 @@ def test_report_marks_carried_results_and_keeps_their_rows():
     rows = [{"economy": "PRC", "sector": "c3", "value": -1.5}]
     warned = NodeResult(
         KOF_TEST, "warn", "Got 1 result", failures=1, severity="warn", model="stg_kof__index",
-        name="not_null_stg_kof__index_year", description="not_null", offending_rows=rows,
+        name="stg_kof__index_not_null", description="columns_not_null", offending_rows=rows,
         checked_at="2026-01-01T00:00:00+00:00",
     )  # fmt: skip
     fresh = replace(warned, checked_at="")
@@ -99,7 +99,7 @@ def test_report_marks_carried_results_and_keeps_their_rows():
     assert "not rerun: its inputs are unchanged since the build of 2026-01-01" in (
         carried.description
     )
-    assert ran.description == "not_null"
+    assert ran.description == "columns_not_null"
 
 
 def test_record_keeps_test_results_and_reads_files_from_before_them(tmp_path):

@@ -227,6 +227,26 @@ def test_doctored_mart_fails_gvc_check(attempt, monkeypatch):
     assert any(r.rule == "mart_resilience_shares_in_range" and r.warning for r in report.results)
 
 
+def test_a_null_in_a_required_column_names_the_column_and_the_row(attempt):
+    """One null test per model (columns_not_null): the failing row leads with the names of
+    its null columns and keeps its keys."""
+    from analysis.publish import check_published
+
+    with duckdb.connect(str(attempt.warehouse)) as con:
+        con.execute(
+            "update fct_gvc_participation set x = null, vintage = null "
+            "where economy = 'USA' and sector = 'c14' and year = 2009"
+        )
+    report = check_published(attempt)
+    failed = [r for r in report.results if r.blocking]
+    assert [(r.table, r.rule, r.failures) for r in failed] == [
+        ("fct_gvc_participation", "fct_gvc_participation_not_null", 1)
+    ]
+    row = failed[0].rows[0]
+    assert row["null_columns"] == "vintage, x"
+    assert (row["economy"], row["sector"], row["year"]) == ("USA", "c14", 2009)
+
+
 def test_non_finite_panel_values_fail_gvc_check_naming_the_cells(attempt):
     """In DuckDB `NaN > 0` and `'inf' >= 1` are true: a NaN position or an infinite length in
     the regression rows must still block, each cell named by sector, year and column."""
@@ -383,7 +403,7 @@ def test_checks_are_imported_once_the_decomposition_node_has_ended(monkeypatch):
     lines = [  # as dbt prints them
         "247 of 319 START python incremental model main.int_gvc__decomposition ..... [RUN]",
         "248 of 319 OK created sql table model main.int_adb_mrio__tables ..... [OK in 0.1s]",
-        "249 of 319 PASS not_null_int_gvc__decomposition_year ..... [PASS in 0.0s]",
+        "249 of 237 PASS int_gvc__decomposition_not_null ..... [PASS in 0.0s]",
     ]
     for line in lines:
         checks.start_after_node(line)
@@ -391,7 +411,7 @@ def test_checks_are_imported_once_the_decomposition_node_has_ended(monkeypatch):
     checks.start_after_node(
         "247 of 319 OK created python incremental model main.int_gvc__decomposition [OK in 1.1s]"
     )
-    checks.start_after_node("259 of 319 START test not_null_int_gvc__decomposition_economy")
+    checks.start_after_node("259 of 237 START test int_gvc__decomposition_not_null")
     checks.join()
     assert loads == [1]
 

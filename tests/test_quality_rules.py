@@ -32,6 +32,17 @@ def test_no_rule_is_declared_in_both_homes():
     assert declared_twice(ROOT, dbt_vars(ROOT)) == []
 
 
+def test_a_column_of_a_model_level_null_test_declared_again_is_found(tmp_path):
+    """columns_not_null (one test for several columns) is a not_null rule per column."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "m.yml").write_text(
+        "version: 2\nmodels:\n  - name: mart_x\n    data_tests:\n"
+        "      - columns_not_null:\n          arguments: {columns: [year, icc]}\n"
+    )
+    _suite(tmp_path, "expect_column_values_to_not_be_null", {"column": "year"})
+    assert declared_twice(tmp_path) == [("mart_x", ("year",), "not_null", ())]
+
+
 def test_a_rule_declared_twice_is_found(tmp_path):
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "m.yml").write_text(

@@ -2,7 +2,8 @@
 
 A rule's signature is (table, columns, kind, arguments): ``not_null``, ``unique``,
 ``in_set``, ``range`` (with its bounds), ``regex``. dbt tests are read from the models' YAML
-files (column tests and the model tests ``unique_combination``), expectations from the
+files (column tests and the model tests ``unique_combination`` and ``columns_not_null``, one
+rule per column), expectations from the
 suites. The same signature in both homes is the same rule written twice.
 """
 
@@ -29,8 +30,15 @@ def _test_name_and_args(test) -> tuple[str, dict]:
     }
 
 
-def _dbt_signature(model: str, column: str | None, test) -> Signature | None:
+def _dbt_signatures(model: str, column: str | None, test) -> list[Signature]:
     name, args = _test_name_and_args(test)
+    if name == "columns_not_null":  # one test for several columns: a rule per column
+        return [(model, (c,), "not_null", ()) for c in args["columns"]]
+    sig = _dbt_signature(model, column, name, args)
+    return [] if sig is None else [sig]
+
+
+def _dbt_signature(model: str, column: str | None, name: str, args: dict) -> Signature | None:
     if name == "not_null":
         return (model, (column,), "not_null", ())
     if name == "unique":
@@ -49,12 +57,10 @@ def dbt_rules(models_dir: Path) -> Iterator[Signature]:
     for path in sorted(Path(models_dir).rglob("*.yml")):
         for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
             for test in model.get("data_tests") or []:
-                if (sig := _dbt_signature(model["name"], None, test)) is not None:
-                    yield sig
+                yield from _dbt_signatures(model["name"], None, test)
             for column in model.get("columns") or []:
                 for test in column.get("data_tests") or []:
-                    if (sig := _dbt_signature(model["name"], column["name"], test)) is not None:
-                        yield sig
+                    yield from _dbt_signatures(model["name"], column["name"], test)
 
 
 _GX_KINDS = {
