@@ -30,7 +30,7 @@ def leave(code: int) -> NoReturn:
     for thread in threading.enumerate():
         if thread is not current and not thread.daemon:
             thread.join()
-    atexit._run_exitfuncs()
+    atexit._run_exitfuncs()  # CPython's own call for the handlers of a normal exit
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):  # closed or broken: nothing left to flush
             stream.flush()

@@ -217,9 +217,9 @@ class ChecksPreload:
       tree is at its memory peak (dbt, and the Dask workers each holding a table); the
       import on top took a 12-year full-size build from 1,887 to 2,001 MiB.
     - an incremental build with a new or changed MRIO table: the flows node (FLOWS), which
-      inserts the table's 5.5 million rows on both cores. Started with dbt, the import
-      slowed that insert; started after the decomposition node, the build waited for it
-      (1.8 s of a new year's build: that node ends 2-3 s before dbt does).
+      inserts the table's 5.5 million rows on both cores (started with dbt, the import
+      competes with that insert for them); started after the decomposition node, the build
+      waited for it (1.8 s of a new year's build: that node ends 2-3 s before dbt does).
     - any other incremental build: at once.
 
     A build that reads at most one MRIO table and starts from the published file imports it

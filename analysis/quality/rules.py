@@ -2,9 +2,9 @@
 
 A rule's signature is (table, columns, kind, arguments): ``not_null``, ``unique``,
 ``in_set``, ``range`` (with its bounds), ``regex``. dbt tests are read from the models' YAML
-files (column tests and the model tests ``unique_combination`` and ``columns_not_null``, one
-rule per column), expectations from the
-suites. The same signature in both homes is the same rule written twice.
+files (column tests, and the model tests ``unique_combination`` and ``columns_not_null``: a
+rule per column), expectations from the suites. The same signature in both homes is the
+same rule written twice.
 """
 
 from __future__ import annotations
