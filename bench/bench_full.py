@@ -13,6 +13,12 @@ workers), with the ratio to its floor:
 - per-table work on 1 and 2 Dask workers (after one untimed table per worker: starting the
   worker processes is not per-table work).
 
+Stages whose time varies from run to run on a shared machine (the bare read and the ingest,
+interleaved; the new year, from the 12-year warehouse each time; nothing new; 1 and 2
+workers, interleaved) run ``--repeat`` times (default 3): the table gives the median, with
+the range of the runs beside it, and ratios of medians. The first build, the decomposition
+and the builds by number of years run once.
+
 Prints a table and saves it to ``reports/bench/bench-full-<date>.md`` with the machine's core
 count. Never part of ``make test``; run it with ``make bench-full``. No assertions.
 """
@@ -23,6 +29,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import time
 from datetime import datetime
@@ -58,6 +65,21 @@ def run(label: str, command: list[str], env: dict[str, str]) -> Measurement:
     if m.returncode != 0:
         print(m.output[-3000:])
     return m
+
+
+def median(measurements: list[Measurement]) -> Measurement:
+    """The run of median time (its own peak memory); an even count takes the lower one."""
+    ranked = sorted(measurements, key=lambda m: m.seconds)
+    return ranked[(len(ranked) - 1) // 2]
+
+
+def spread(seconds: list[float]) -> str:
+    """'runs 16.9-17.4 s' (nothing for a single run)."""
+    return f"runs {min(seconds):.1f}-{max(seconds):.1f} s" if len(seconds) > 1 else ""
+
+
+def with_spread(ratio: str, seconds: list[float]) -> str:
+    return "; ".join(part for part in (ratio, spread(seconds)) if part)
 
 
 def write_sample(data: Path) -> Path:
@@ -133,17 +155,47 @@ def subset(raw: Path, years: list[int], target: Path) -> Path:
     return target
 
 
-def stages(data: Path, raw: Path) -> list[tuple[str, float, float, str]]:
+def add_2019(data: Path, raw: Path) -> None:
+    for f in (data / "raw2019").rglob("*.*"):
+        target = raw / f.parent.name / f.name
+        if not target.exists():
+            target.symlink_to(f)
+
+
+def remove_2019(raw: Path) -> None:
+    for f in raw.rglob("*2019*"):
+        f.unlink()
+
+
+def stages(data: Path, raw: Path, repeat: int) -> list[tuple[str, float, float, str]]:
     """(stage, seconds, peak MiB, ratio to its floor) of every stage."""
     root = data / "run"
     shutil.rmtree(root, ignore_errors=True)
     env = env_for(root, raw)
     rows = []
-    read = bare_read(raw)
-    rows.append(("bare read (sequential calamine)", read.seconds, read.peak_mib, "floor"))
-    ingest = run("gvc ingest", [GVC, "ingest"], env)
+    reads, ingests = [], []
+    for _ in range(repeat):  # interleaved: a slower spell of the machine touches both
+        reads.append(bare_read(raw))
+        shutil.rmtree(root / "landing", ignore_errors=True)
+        ingests.append(run("gvc ingest", [GVC, "ingest"], env))
+    read, ingest = median(reads), median(ingests)
+    rows.append(
+        (
+            "bare read (sequential calamine)",
+            read.seconds,
+            read.peak_mib,
+            with_spread("floor", [m.seconds for m in reads]),
+        )
+    )
     ratio = f"{ingest.seconds / read.seconds:.2f} x bare read"
-    rows.append(("ingest", ingest.seconds, ingest.peak_mib, ratio))
+    rows.append(
+        (
+            "ingest",
+            ingest.seconds,
+            ingest.peak_mib,
+            with_spread(ratio, [m.seconds for m in ingests]),
+        )
+    )
     first = run("first build", [GVC, "build", "--no-ingest", "--quiet"], env)
     rows.append(("first build (ingest excluded)", first.seconds, first.peak_mib, ""))
     algebra = per_table(root, 0)
@@ -151,22 +203,48 @@ def stages(data: Path, raw: Path) -> list[tuple[str, float, float, str]]:
     rows.append(("bare algebra (12 tables, one process)", algebra, float("nan"), "floor"))
     ratio = f"{decomposition / algebra:.2f} x bare algebra"
     rows.append(("decomposition (dbt node)", decomposition, float("nan"), ratio))
-    for f in (data / "raw2019").rglob("*.*"):
-        target = raw / f.parent.name / f.name
-        if not target.exists():
-            target.symlink_to(f)
-    new_year = run("build after a new year", [GVC, "build", "--quiet"], env)
+    new_years = []
+    for k in range(repeat):
+        if k:  # back to the 12-year warehouse (untimed)
+            remove_2019(raw)
+            run("build without 2019 (untimed)", [GVC, "build", "--quiet"], env)
+        add_2019(data, raw)
+        new_years.append(run("build after a new year", [GVC, "build", "--quiet"], env))
+    new_year = median(new_years)
     ratio = f"{new_year.seconds / (first.seconds + ingest.seconds):.2f} x first build + ingest"
     rows.append(
-        ("build after one new year (its ingest too)", new_year.seconds, new_year.peak_mib, ratio)
+        (
+            "build after one new year (its ingest too)",
+            new_year.seconds,
+            new_year.peak_mib,
+            with_spread(ratio, [m.seconds for m in new_years]),
+        )
     )
-    same = run("build with nothing new", [GVC, "build", "--quiet"], env)
-    rows.append(("build with nothing new", same.seconds, same.peak_mib, ""))
-    for f in raw.rglob("*2019*"):
-        f.unlink()
-    one, two = per_table(root, 1), per_table(root, 2)
-    rows.append(("per-table work, 1 Dask worker", one, float("nan"), ""))
-    rows.append(("per-table work, 2 Dask workers", two, float("nan"), f"{one / two:.2f} x faster"))
+    sames = [run("build with nothing new", [GVC, "build", "--quiet"], env) for _ in range(repeat)]
+    same = median(sames)
+    rows.append(
+        (
+            "build with nothing new",
+            same.seconds,
+            same.peak_mib,
+            with_spread("", [m.seconds for m in sames]),
+        )
+    )
+    remove_2019(raw)
+    ones, twos = [], []
+    for _ in range(repeat):  # interleaved
+        ones.append(per_table(root, 1))
+        twos.append(per_table(root, 2))
+    one, two = statistics.median(ones), statistics.median(twos)
+    rows.append(("per-table work, 1 Dask worker", one, float("nan"), spread(ones)))
+    rows.append(
+        (
+            "per-table work, 2 Dask workers",
+            two,
+            float("nan"),
+            with_spread(f"{one / two:.2f} x faster", twos),
+        )
+    )
     return rows
 
 
@@ -200,10 +278,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT / "warehouse" / "bench")
     parser.add_argument("--no-memory-by-years", action="store_true")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of the stages that vary (median shown)"
+    )
     args = parser.parse_args()
     t0 = time.perf_counter()
     raw = write_sample(args.data)
-    rows = stages(args.data, raw)
+    rows = stages(args.data, raw, max(1, args.repeat))
     if not args.no_memory_by_years:
         rows += memory_by_years(args.data, raw)
     text = report(rows)
