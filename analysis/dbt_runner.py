@@ -5,10 +5,11 @@ checkpointed) when it exits, before the candidate file is renamed onto the publi
 The child runs in its own process group with a parent-death signal, so it ends when ``gvc``
 ends however ``gvc`` ends (Ctrl-C, SIGTERM, SIGKILL). The builds of one warehouse share
 target and log folders (so that dbt reparses only what changed); other runs get private ones.
-Results come from ``run_results.json`` and ``manifest.json``, which dbt writes only when it
-runs nodes: those of an earlier run are deleted first, so a run that stops at parsing or at
-the profile reports no stale results. For every test that did not pass, a few offending rows
-are fetched by re-running its compiled SQL.
+Results come from ``run_results.json`` (each node's status and compiled SQL) and
+``manifest.json`` (what each test checks), which dbt writes only when it parses or runs
+nodes: those of an earlier run are deleted first, so a run that stops at parsing or at the
+profile reports no stale results. For every test that did not pass, a few offending rows are
+fetched by re-running its compiled SQL.
 """
 
 from __future__ import annotations
@@ -379,7 +380,7 @@ def read_run_results(target: Path, database: Path) -> tuple[list[NodeResult], fl
     nodes = [_node(r, manifest.get(r["unique_id"], {})) for r in data.get("results", [])]
     compiled = {r["unique_id"]: r.get("compiled_code") for r in data.get("results", [])}
     for node in nodes:
-        sql = compiled.get(node.unique_id) or manifest.get(node.unique_id, {}).get("compiled_code")
+        sql = compiled.get(node.unique_id)
         if node.unique_id.startswith("test.") and node.status in ("fail", "warn") and sql:
             node.offending_rows = offending_rows(database, sql)
     return nodes, float(data.get("elapsed_time", 0.0))

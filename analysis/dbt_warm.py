@@ -38,11 +38,16 @@ PARSE_NICENESS = 19
 MODEL_IMPORTS = ("asyncio", "distributed", "analysis.decompose", "analysis.parallel")
 
 
-def _parse(common: list[str], out: dict) -> None:
-    """Import dbt, parse, import what the model needs, in a thread of lower priority (Linux:
-    niceness per thread)."""
+def lower_thread_priority(niceness: int) -> None:
+    """Give the calling thread ``niceness`` (Linux sets it per thread); where the system
+    cannot, the thread keeps its priority."""
     with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PARSE_NICENESS)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+
+
+def _parse(common: list[str], out: dict) -> None:
+    """Import dbt, parse, import what the model needs, in a thread of lower priority."""
+    lower_thread_priority(PARSE_NICENESS)
     from dbt.cli.main import dbtRunner
 
     parsed = dbtRunner().invoke(["parse", "--quiet", *common])

@@ -39,6 +39,7 @@ from analysis.build_record import (
 )
 from analysis.config import Paths
 from analysis.dbt_runner import DbtResult, WarmDbt, run_dbt
+from analysis.dbt_warm import lower_thread_priority
 from analysis.errors import BadInput, CannotRun, describe_os_error
 from analysis.ingest.checks import editions
 from analysis.ingest.landing import IngestReport, ingest_all
@@ -261,9 +262,9 @@ class ChecksPreload:
             self.thread.join()
 
     def _load(self) -> None:
+        if self.nice:
+            lower_thread_priority(self.nice)
         with contextlib.suppress(Exception):
-            if self.nice:
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.nice)
             from analysis.quality.gx import preload
 
             preload()
