@@ -167,42 +167,32 @@ def remove_2019(raw: Path) -> None:
         f.unlink()
 
 
-def stages(data: Path, raw: Path, repeat: int) -> list[tuple[str, float, float, str]]:
-    """(stage, seconds, peak MiB, ratio to its floor) of every stage."""
-    root = data / "run"
-    shutil.rmtree(root, ignore_errors=True)
-    env = env_for(root, raw)
-    rows = []
+Row = tuple[str, float, float, str]
+
+
+def row(stage: str, runs: list[Measurement], ratio: str = "") -> Row:
+    """The table row of a stage run ``runs`` times: its median run, and their range."""
+    m = median(runs)
+    return (stage, m.seconds, m.peak_mib, with_spread(ratio, [r.seconds for r in runs]))
+
+
+def read_and_ingest(root: Path, raw: Path, env, repeat: int) -> tuple[list[Row], float]:
+    """Bare read and ingest, interleaved (a slower spell of the machine touches both); the
+    rows and the median ingest's seconds."""
     reads, ingests = [], []
-    for _ in range(repeat):  # interleaved: a slower spell of the machine touches both
+    for _ in range(repeat):
         reads.append(bare_read(raw))
         shutil.rmtree(root / "landing", ignore_errors=True)
         ingests.append(run("gvc ingest", [GVC, "ingest"], env))
     read, ingest = median(reads), median(ingests)
-    rows.append(
-        (
-            "bare read (sequential calamine)",
-            read.seconds,
-            read.peak_mib,
-            with_spread("floor", [m.seconds for m in reads]),
-        )
-    )
     ratio = f"{ingest.seconds / read.seconds:.2f} x bare read"
-    rows.append(
-        (
-            "ingest",
-            ingest.seconds,
-            ingest.peak_mib,
-            with_spread(ratio, [m.seconds for m in ingests]),
-        )
-    )
-    first = run("first build", [GVC, "build", "--no-ingest", "--quiet"], env)
-    rows.append(("first build (ingest excluded)", first.seconds, first.peak_mib, ""))
-    algebra = per_table(root, 0)
-    decomposition = decomposition_seconds(root)
-    rows.append(("bare algebra (12 tables, one process)", algebra, float("nan"), "floor"))
-    ratio = f"{decomposition / algebra:.2f} x bare algebra"
-    rows.append(("decomposition (dbt node)", decomposition, float("nan"), ratio))
+    rows = [row("bare read (sequential calamine)", reads, "floor"), row("ingest", ingests, ratio)]
+    return rows, ingest.seconds
+
+
+def new_year_and_nothing_new(data: Path, raw: Path, env, repeat: int, first: float) -> list[Row]:
+    """A build after one new year (2019), from the 12-year warehouse each time, and builds
+    with nothing new; ``first``: seconds of the first build with its ingest."""
     new_years = []
     for k in range(repeat):
         if k:  # back to the 12-year warehouse (untimed)
@@ -210,42 +200,44 @@ def stages(data: Path, raw: Path, repeat: int) -> list[tuple[str, float, float, 
             run("build without 2019 (untimed)", [GVC, "build", "--quiet"], env)
         add_2019(data, raw)
         new_years.append(run("build after a new year", [GVC, "build", "--quiet"], env))
-    new_year = median(new_years)
-    ratio = f"{new_year.seconds / (first.seconds + ingest.seconds):.2f} x first build + ingest"
-    rows.append(
-        (
-            "build after one new year (its ingest too)",
-            new_year.seconds,
-            new_year.peak_mib,
-            with_spread(ratio, [m.seconds for m in new_years]),
-        )
-    )
+    ratio = f"{median(new_years).seconds / first:.2f} x first build + ingest"
     sames = [run("build with nothing new", [GVC, "build", "--quiet"], env) for _ in range(repeat)]
-    same = median(sames)
-    rows.append(
-        (
-            "build with nothing new",
-            same.seconds,
-            same.peak_mib,
-            with_spread("", [m.seconds for m in sames]),
-        )
-    )
-    remove_2019(raw)
+    return [
+        row("build after one new year (its ingest too)", new_years, ratio),
+        row("build with nothing new", sames),
+    ]
+
+
+def workers(root: Path, repeat: int) -> list[Row]:
+    """Per-table work on 1 and 2 Dask workers, interleaved."""
     ones, twos = [], []
-    for _ in range(repeat):  # interleaved
+    for _ in range(repeat):
         ones.append(per_table(root, 1))
         twos.append(per_table(root, 2))
     one, two = statistics.median(ones), statistics.median(twos)
-    rows.append(("per-table work, 1 Dask worker", one, float("nan"), spread(ones)))
-    rows.append(
-        (
-            "per-table work, 2 Dask workers",
-            two,
-            float("nan"),
-            with_spread(f"{one / two:.2f} x faster", twos),
-        )
-    )
-    return rows
+    return [
+        ("per-table work, 1 Dask worker", one, float("nan"), spread(ones)),
+        ("per-table work, 2 Dask workers", two, float("nan"),
+         with_spread(f"{one / two:.2f} x faster", twos)),
+    ]  # fmt: skip
+
+
+def stages(data: Path, raw: Path, repeat: int) -> list[Row]:
+    """(stage, seconds, peak MiB, ratio to its floor) of every stage."""
+    root = data / "run"
+    shutil.rmtree(root, ignore_errors=True)
+    env = env_for(root, raw)
+    rows, ingest = read_and_ingest(root, raw, env, repeat)
+    first = run("first build", [GVC, "build", "--no-ingest", "--quiet"], env)
+    rows.append(("first build (ingest excluded)", first.seconds, first.peak_mib, ""))
+    algebra = per_table(root, 0)
+    decomposition = decomposition_seconds(root)
+    rows.append(("bare algebra (12 tables, one process)", algebra, float("nan"), "floor"))
+    ratio = f"{decomposition / algebra:.2f} x bare algebra"
+    rows.append(("decomposition (dbt node)", decomposition, float("nan"), ratio))
+    rows += new_year_and_nothing_new(data, raw, env, repeat, first.seconds + ingest)
+    remove_2019(raw)
+    return rows + workers(root, repeat)
 
 
 def memory_by_years(data: Path, raw: Path) -> list[tuple[str, float, float, str]]:
