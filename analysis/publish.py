@@ -18,7 +18,6 @@ nothing is rebuilt.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import threading
 import time
@@ -29,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from analysis import incremental
-from analysis.background_copy import BackgroundCopy
+from analysis.background_copy import RETIRED_GLOB, BackgroundCopy, replace_and_free_later
 from analysis.build_record import (
     BuildRecord,
     mark_pending,
@@ -109,12 +108,18 @@ def remove_database(path: Path) -> None:
 
 def remove_stale_candidates(paths: Paths) -> list[Path]:
     """Delete what killed builds left: candidates with their write-ahead logs and DuckDB
-    temporary folders, and the private copies of checks and docs runs no longer running.
+    temporary folders, replaced warehouse files a killed ``rm`` did not free
+    (:func:`replace_and_free_later`), and the private copies of checks and docs runs no
+    longer running.
 
     The writer lock is held, so no other build is running: every candidate left is stale.
     """
     removed = []
-    for path in paths.warehouse_dir.glob(".candidate*.duckdb*"):
+    stale = [
+        *paths.warehouse_dir.glob(".candidate*.duckdb*"),
+        *paths.warehouse_dir.glob(RETIRED_GLOB),
+    ]
+    for path in stale:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:
@@ -164,11 +169,24 @@ CHECKED_FILES = "gvc_checked_files"
 
 
 def _copy_ahead(paths: Paths, published: BuildRecord | None) -> BackgroundCopy | None:
-    """The published file copied into the candidate while the ingest runs, when the build
-    will start from it (the same project)."""
+    """The published file copied into the candidate and prepared while the ingest runs, when
+    the build will start from it (the same project)."""
     if published is None or published.project != project_fingerprint(paths.home):
         return None
-    return BackgroundCopy(paths.warehouse, candidate_path(paths))
+    return BackgroundCopy(paths.warehouse, candidate_path(paths), _prepare_candidate)
+
+
+def _prepare_candidate(candidate: Path) -> None:
+    """Record in CHECKED_FILES the raw files staged in ``candidate``, a copy of the published
+    file: every published file is staged (flows is incremental by the landed files,
+    stg_adb_mrio__files, and its grid test fails a landed table without flows). Closing
+    checkpoints, which waits for the copy to reach the disk (0.4 s at full size): in the
+    copy's thread, during the ingest."""
+    with contextlib.closing(duckdb.connect(str(candidate))) as con:
+        con.execute(
+            f"create table {CHECKED_FILES} as "
+            "select file_sha256, source_file from stg_adb_mrio__files"
+        )
 
 
 def _start_candidate(
@@ -184,13 +202,7 @@ def _start_candidate(
                 copy.wait()
             else:
                 shutil.copyfile(paths.warehouse, candidate)
-            with contextlib.closing(duckdb.connect(str(candidate))) as con:
-                # every published file is staged: flows is incremental by the landed files
-                # (stg_adb_mrio__files), and its grid test fails a landed table without flows
-                con.execute(
-                    f"create table {CHECKED_FILES} as "
-                    "select file_sha256, source_file from stg_adb_mrio__files"
-                )
+                _prepare_candidate(candidate)
         except (OSError, duckdb.Error) as exc:
             remove_database(candidate)
             reason = (
@@ -336,7 +348,7 @@ def _check_and_publish(paths, candidate, result, carried, variables, record) -> 
     with contextlib.closing(duckdb.connect(str(candidate))) as con:
         con.execute("checkpoint")
     mark_pending(paths.warehouse, record)  # its estimates and scenarios are still to be redone
-    os.replace(candidate, paths.warehouse)
+    replace_and_free_later(candidate, paths.warehouse)
     paths.warehouse.with_name(paths.warehouse.name + ".wal").unlink(missing_ok=True)
     return _publish_report(quality, paths)
 

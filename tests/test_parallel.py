@@ -1,12 +1,15 @@
-"""The Dask runner: inputs go straight to a worker and are not kept here; a worker that dies
-is a CannotRun, not a traceback (one local worker process, tiny inputs)."""
+"""The Dask runner: inputs go straight to a worker and are not kept here; a long task does not
+hold back the items after it; a worker that dies is a CannotRun, not a traceback (one or two
+local worker processes, tiny inputs)."""
 
 from __future__ import annotations
 
 import gc
 import os
 import signal
+import time
 import weakref
+from pathlib import Path
 
 import dask
 import numpy as np
@@ -47,6 +50,31 @@ def test_dask_map_passes_items_to_on_result():
     assert out == [0, 2, 4, 6, 8] and seen == [(k, 2 * k) for k in range(5)]
 
 
+def _wait_for_last(item: tuple[str, int, int]) -> str:
+    """Item 0 waits (up to 60 s) for the file the last item's task writes; the others write
+    it when they are that last item."""
+    marker, k, last = item
+    if k == last:
+        Path(marker).write_text("done")
+    if k:
+        return f"item {k}"
+    deadline = time.monotonic() + 60
+    while not Path(marker).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return "released" if Path(marker).exists() else "held back"
+
+
+def test_a_long_task_does_not_hold_back_the_items_after_it(tmp_path):
+    """Two workers, four tasks in flight at most: while item 0 runs, the other worker goes
+    through items 1-9 (a new ADB year's read and the hashing of the unchanged files), and
+    the results still come back in the order of the items."""
+    marker = str(tmp_path / "last-item-ran")
+    items = [(marker, k, 9) for k in range(10)]
+    with runner(ClusterSpec(workers=2)) as run:
+        out = run.map(_wait_for_last, items)
+    assert out == ["released", *(f"item {k}" for k in range(1, 10))]
+
+
 def test_a_worker_that_dies_is_cannot_run():
     def die(_item):
         os.kill(os.getpid(), signal.SIGKILL)
@@ -71,3 +99,22 @@ def test_a_local_cluster_stops_in_the_background_when_done():
     with runner(ClusterSpec(workers=0)) as run:
         run.stop_when_done()
         assert run.map(lambda x: x + 1, [1]) == [2]
+
+
+def _trim_threshold(_item) -> str | None:
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+@pytest.mark.parametrize("users", [None, "131072"])
+def test_local_workers_keep_glibc_defaults_unless_the_user_sets_the_trim_threshold(
+    monkeypatch, users
+):
+    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_ in its workers, which turns off glibc's
+    dynamic mmap threshold (every large array a fresh, zeroed mapping): a local cluster's
+    workers start without it, or with the value the user exported."""
+    if users is None:
+        monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    else:
+        monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", users)
+    with runner(ClusterSpec(workers=1)) as run:
+        assert run.map(_trim_threshold, [0]) == [users]

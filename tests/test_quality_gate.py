@@ -376,12 +376,14 @@ def test_negative_final_demand_warns_and_publishes(attempt):
 
 def test_what_killed_builds_and_checks_left_is_removed(attempt):
     """A killed build that spilled leaves DuckDB's temporary folder of the candidate
-    (`.candidate.duckdb.tmp`); killed checks and docs runs leave their copies. The next
-    build removes them (the copies of running processes stay) and runs."""
+    (`.candidate.duckdb.tmp`), a killed `rm` a replaced warehouse file; killed checks and
+    docs runs leave their copies. The next build removes them (the copies of running
+    processes stay) and runs."""
     wh = attempt.warehouse.parent
     (wh / ".candidate.duckdb.tmp").mkdir()
     (wh / ".candidate.duckdb.tmp" / "duckdb_temp_block-4611686018427388032.block").write_text("x")
     (wh / ".candidate.duckdb.wal").write_text("x")
+    (wh / ".retired-1764000000000000000-gvc.duckdb").write_text("x")  # a killed rm left it
     dead, alive = _dead_pid(), os.getpid()
     for name in (f".check-{dead}-0123abcd", f".docs-{dead}-4567ef01", f".check-{alive}-89abcdef"):
         (wh / name).mkdir()
