@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from analysis.config import Paths
@@ -29,6 +29,7 @@ from analysis.ingest.store import (
     LandedFile,
     LandingStore,
     Manifest,
+    file_stat,
     parquet_name,
     reader_fingerprint,
 )
@@ -100,6 +101,7 @@ class _Task:
     path: Path
     out: Path  # the new version folder
     landed_sha256: str | None = None  # landed SHA-256 of a file of this name and size
+    stat: tuple[int, ...] = ()  # file_stat(path) before the task reads or hashes it
 
 
 def land_file(task: _Task) -> LandedFile | None:
@@ -127,7 +129,8 @@ def land_file(task: _Task) -> LandedFile | None:
         meta["economies"] = [str(e) for e in tables["output"]["economy"].cat.categories]
     elif task.source == "nbs":
         meta["table"] = meta.pop("table_name")
-    return LandedFile(str(files["file_sha256"]), task.path.stat().st_size, rows, meta)
+    stat = list(task.stat) or file_stat(task.path)
+    return LandedFile(str(files["file_sha256"]), stat[2], rows, meta, stat)
 
 
 def _plain(value):
@@ -262,9 +265,17 @@ def _longest_first(tasks: list[_Task]) -> list[_Task]:
     return sorted(tasks, key=lambda t: (t.landed_sha256 is not None, -t.path.stat().st_size))
 
 
+def _reuse(source, name, old: LandedFile, current, tmp, landed, report) -> None:
+    """Link an unchanged file's landed tables into the new version and record it."""
+    _link_landed(source, name, current, tmp)
+    landed.setdefault(source, {})[name] = old
+    report.files.append(FileLine(source, name, True, old.meta, old.rows))
+
+
 def _land(plan, landed, previous, store, tmp, report, run: Runner, progress, before) -> None:
-    """Read the planned files on ``run``, each hashed first where it is already landed (one
-    pass over its bytes, in the same task): the unchanged ones are linked, not read."""
+    """Read the planned files on ``run``: a file landed under its name with the same
+    :func:`file_stat` is linked at once; one of the same size is hashed first (one pass
+    over its bytes, in the same task) and linked when its bytes are those landed."""
     old_files = previous.sources if previous else {}
     current = store.current()
     # unchanged sources not asked for: link their landed files into the new version
@@ -274,20 +285,22 @@ def _land(plan, landed, previous, store, tmp, report, run: Runner, progress, bef
     tasks = []
     for source, paths in plan.items():
         for path in paths:
-            old = old_files.get(source, {}).get(path.name)
-            same = old is not None and current is not None and old.size == path.stat().st_size
-            tasks.append(_Task(source, path, tmp, old.sha256 if same else None))
+            old = old_files.get(source, {}).get(path.name) if current is not None else None
+            stat = file_stat(path)
+            if old is not None and old.stat == stat:
+                _reuse(source, path.name, old, current, tmp, landed, report)
+                continue
+            same = old is not None and old.size == stat[2]
+            tasks.append(_Task(source, path, tmp, old.sha256 if same else None, tuple(stat)))
     tasks = _longest_first(tasks)
     if before is not None and tasks and tasks[0].landed_sha256 is None:
         before([(t.source, t.path) for t in tasks if t.landed_sha256 is None])
     with step("ingest", len(tasks), progress) as bar:
         results = run.map(land_file, tasks, lambda t, _: bar.advance(f"{t.source}: {t.path.name}"))
     for task, result in zip(tasks, results, strict=True):
-        if result is None:  # the bytes already landed
-            old = old_files[task.source][task.path.name]
-            _link_landed(task.source, task.path.name, current, tmp)
-            landed.setdefault(task.source, {})[task.path.name] = old
-            report.files.append(FileLine(task.source, task.path.name, True, old.meta, old.rows))
+        if result is None:  # the bytes already landed: next time, its stat says so
+            old = replace(old_files[task.source][task.path.name], stat=list(task.stat))
+            _reuse(task.source, task.path.name, old, current, tmp, landed, report)
             continue
         landed.setdefault(task.source, {})[task.path.name] = result
         report.files.append(FileLine(task.source, task.path.name, False, result.meta, result.rows))

@@ -36,12 +36,27 @@ LEGACY = ("adb_mrio", "kof", "nbs")
 
 @dataclass
 class LandedFile:
-    """One landed raw file: its hash, rows per landed table and what the reader found."""
+    """One landed raw file: its hash, rows per landed table, what the reader found, and the
+    raw file's :func:`file_stat` taken before its bytes were read or hashed."""
 
     sha256: str
     size: int
     rows: dict[str, int]
     meta: dict[str, Any] = field(default_factory=dict)
+    stat: list[int] | None = None
+
+
+def file_stat(path: Path) -> list[int]:
+    """(device, inode, size, mtime_ns, ctime_ns) of ``path`` (following links).
+
+    The same five numbers again mean the same bytes: writing a file moves its ctime, which no
+    program can set back (copies with ``cp -p`` or ``rsync -a`` keep the mtime, but are new
+    files with a new inode and ctime). An ingest links such a file's landed tables without
+    hashing it (1.6 GB of ADB tables at full size); any other change is hashed, and read
+    when the hash differs.
+    """
+    st = Path(path).stat()
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 @dataclass

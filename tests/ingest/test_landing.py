@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -104,8 +105,8 @@ def test_unchanged_files_are_not_read_again(raw_set, tmp_path, monkeypatch):
     report = ingest_all(raw_set, out)
     assert [t.path.name for t in read] == ["ADB-MRIO1-2018_June2023.xlsx"]
     assert sum(not f.reused for f in report.files) == 1
-    known = [t.landed_sha256 is not None for t in order]  # files to read went first
-    assert known == sorted(known) and len(order) == len(report.files)
+    # the other files have the stat they had when landed: linked, neither read nor hashed
+    assert [t.path.name for t in order] == ["ADB-MRIO1-2018_June2023.xlsx"]
     assert "(unchanged, not read again)" in report.describe()
     assert "(unchanged" not in report.describe(every_file=False)
     after = (out / "current" / "kof" / "kof_index" / "KOFGI_2022_public.xlsx.parquet").stat()
@@ -113,6 +114,55 @@ def test_unchanged_files_are_not_read_again(raw_set, tmp_path, monkeypatch):
     changed = {k for k in before if before[k] != snapshot(out).get(k)}
     assert changed and all("ADB-MRIO1-2018" in k for k in changed)
     assert leftovers(out) == []
+
+
+def _hashed(monkeypatch) -> list[str]:
+    """Names of the raw files landing.land_file hashes from now on."""
+    names: list[str] = []
+    real = landing.sha256_file
+
+    def spy(path):
+        names.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(landing, "sha256_file", spy)
+    return names
+
+
+def test_a_file_rewritten_with_its_size_and_mtime_kept_is_read_again(raw_set, tmp_path):
+    """Same name, size and modification time, other bytes: its ctime moved (no program can
+    set it back), so the file is hashed, found changed and read."""
+    out = tmp_path / "landing"
+    ingest_all(raw_set, out)
+    path = raw_set / "nbs" / "nbs_industry_2012.csv"
+    before, text = path.stat(), path.read_text()
+    edited = text.replace("Industry 12,", "INDUSTRY 12,")  # the same length
+    assert edited != text
+    path.write_text(edited)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    report = ingest_all(raw_set, out)
+    assert [f.name for f in report.files if not f.reused] == ["nbs_industry_2012.csv"]
+    manifest = json.loads((out / "current" / "manifest.json").read_text())
+    landed = manifest["sources"]["nbs"]["nbs_industry_2012.csv"]
+    assert landed["sha256"] == hashlib.sha256(edited.encode()).hexdigest()
+    assert landed["stat"][1:] == [path.stat().st_ino, before.st_size, before.st_mtime_ns,
+                                  path.stat().st_ctime_ns]  # fmt: skip
+    stats = out / "current" / "nbs" / "industry_stats" / "nbs_industry_2012.csv.parquet"
+    names = set(pq.read_table(stats, columns=["industry_name"]).column(0).to_pylist())
+    assert "INDUSTRY 12" in names and "Industry 12" not in names
+
+
+def test_a_touched_file_is_hashed_once_then_linked_on_its_stat(raw_set, tmp_path, monkeypatch):
+    out = tmp_path / "landing"
+    ingest_all(raw_set, out)
+    path = raw_set / "kof" / "KOFGI_2022_public.xlsx"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    hashed = _hashed(monkeypatch)
+    report = ingest_all(raw_set, out)
+    assert hashed == ["KOFGI_2022_public.xlsx"] and all(f.reused for f in report.files)
+    again = ingest_all(raw_set, out)  # its new stat was recorded with the hash that matched
+    assert hashed == ["KOFGI_2022_public.xlsx"] and all(f.reused for f in again.files)
 
 
 def test_files_to_read_start_first_largest_first(tmp_path):
