@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 
@@ -44,7 +45,7 @@ from analysis.errors import GvcError, describe_os_error
 from analysis.history import append_rows
 from analysis.ingest.hashing import sha256_file
 from analysis.ingest.sources import SOURCES, MissingSource, raw_files
-from analysis.ingest.store import LandingStore, Manifest
+from analysis.ingest.store import LandedFile, LandingStore, Manifest, file_stat
 from analysis.lock import writer_lock
 from analysis.parallel import ClusterSpec, runner
 
@@ -86,18 +87,26 @@ def hash_raw_files(paths: Paths, keep_landed: Sequence[str] = ()) -> dict[str, d
     them).
     """
     out: dict[str, dict[str, str]] = {}
-    landed = None
+    landed = LandingStore(paths.landing).manifest() or Manifest()
     for source in SOURCES:
         try:
             files, _ignored = raw_files(paths.raw, source)
         except MissingSource:
             if source not in keep_landed:
                 raise
-            landed = landed or LandingStore(paths.landing).manifest() or Manifest()
             out[source] = landed.hashes().get(source, {})
             continue
-        out[source] = {p.name: sha256_file(p) for p in files}
+        known = landed.sources.get(source, {})
+        out[source] = {p.name: _sha256(p, known.get(p.name)) for p in files}
     return out
+
+
+def _sha256(path: Path, landed: LandedFile | None) -> str:
+    """The raw file's SHA-256: the landed one when the file has the stat it had when landed
+    (``file_stat``: its bytes were not written since), else hashed."""
+    if landed is not None and landed.stat == file_stat(path):
+        return landed.sha256
+    return sha256_file(path)
 
 
 def refresh(

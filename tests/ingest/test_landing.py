@@ -485,3 +485,24 @@ def test_copied_landing_survives_a_kill_while_it_is_replaced(raw_set, tmp_path):
     report = ingest_all(raw_set, out)
     assert report.files and all(f.reused for f in report.files)
     assert (out / "current").is_symlink() and not list(out.glob(".old-*"))
+
+
+def test_refresh_hashes_only_the_raw_files_changed_since_landed(raw_set, tmp_path, monkeypatch):
+    """A scheduled refresh compares the raw files' hashes with the published build's: files
+    with the stat they had when landed give their landed hash without being read."""
+    import analysis.refresh as refresh
+    from analysis.config import Paths
+
+    out = tmp_path / "landing"
+    ingest_all(raw_set, out)
+    paths = Paths(tmp_path, raw_set, out, tmp_path / "wh.duckdb", tmp_path / "h.duckdb", tmp_path)
+    hashed: list[str] = []
+    real = refresh.sha256_file
+    monkeypatch.setattr(refresh, "sha256_file", lambda p: hashed.append(p.name) or real(p))
+    science = raw_set / "nbs" / "nbs_science_2012.csv"
+    science.write_text(science.read_text().replace("Industry", "INDUSTRY"))
+    seen = refresh.hash_raw_files(paths)
+    assert hashed == ["nbs_science_2012.csv"]
+    digest = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in raw_set.rglob("*.*")}
+    assert seen == {s: {n: digest[n] for n in seen[s]} for s in SOURCES}
+    assert sorted(n for s in SOURCES for n in seen[s]) == sorted(digest)
