@@ -8,12 +8,12 @@ input-output algebra of each table, scenarios) goes through a :class:`Runner`:
   started with Dask's own commands (``dask scheduler``, ``dask worker tcp://host:port``);
 - ``GVC_WORKERS=0`` (or ``--workers 0``): in this process, no Dask at all.
 
-Inputs are produced lazily, each goes straight to a worker (``scatter``, not through the
-scheduler) and at most two tasks per worker are in flight, the next submitted as soon as
-any ends; the submitting process keeps only their futures, so its memory does not grow with
-the number of years or the size of the inputs. Results come back in the order of the
-inputs; ``on_result`` sees them as they end. A worker that dies (killed for
-memory, or by a signal) stops the work with CannotRun. ``gvc build`` starts one cluster
+Inputs are produced lazily, each goes straight to the least busy worker (``scatter``, not
+through the scheduler) and at most two tasks per worker thread are in flight, the next
+submitted as soon as any ends; the submitting process keeps only their futures, so its
+memory does not grow with the number of years or the size of the inputs. Results come back
+in the order of the inputs; ``on_result`` sees them as they end. A worker that dies (killed
+for memory, or by a signal) stops the work with CannotRun. ``gvc build`` starts one cluster
 and hands its address to the dbt child process (``GVC_DASK_SCHEDULER``), so ingest and the
 dbt Python model share it. Worker processes of a local cluster end with the process that
 started them (Dask's nanny watches its parent), however that process ends.
@@ -158,9 +158,9 @@ class DaskRunner(Runner):
 
     def _map(self, fn, items, on_result) -> list[Any]:
         """Submit the next item as soon as any task in flight ends, to the least busy worker
-        (waiting for the oldest task instead idled a worker behind a long one: a new ADB
-        year's 5 s read held back the hashing of the 37 unchanged files, 1-2 s of its
-        ingest; and a worker left to Dask's choice could queue short tasks behind it)."""
+        (waiting for the oldest task instead idles the other workers behind a long one, such
+        as a new ADB year's 5 s read among short tasks; and a worker left to Dask's choice
+        could queue short tasks behind it)."""
         from distributed import as_completed
 
         threads = self._worker_threads()

@@ -118,3 +118,16 @@ def test_local_workers_keep_glibc_defaults_unless_the_user_sets_the_trim_thresho
         monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", users)
     with runner(ClusterSpec(workers=1)) as run:
         assert run.map(_trim_threshold, [0]) == [users]
+
+
+def test_a_cluster_without_workers_is_cannot_run():
+    from distributed import Client, LocalCluster
+
+    from analysis.parallel import DaskRunner
+
+    with (
+        LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+        pytest.raises(CannotRun, match="has no workers: start some with `dask worker "),
+    ):
+        DaskRunner(client).map(str, [1])
