@@ -300,6 +300,17 @@ def _refuse_error_cells(path, sheet, row0, col0, n_rows, n_cols) -> None:
             )
 
 
+def _exceeds(values: np.ndarray, blank: float, limit: float) -> bool:
+    """Whether any number's magnitude exceeds ``limit``. With every cell a number (blanks 0)
+    two reductions tell, without the 46 MB temporary of ``|values|`` at full size; NaN
+    blanks (KOF) compare False."""
+    if not values.size:
+        return False
+    if np.isfinite(blank):
+        return bool(max(values.max(), -values.min()) > limit)
+    return bool((np.abs(values) > limit).any())
+
+
 def numeric_block(
     path: Path,
     sheet: str,
@@ -337,9 +348,8 @@ def numeric_block(
             sheet=sheet,
             cell=(row0 + i, col0 + j),
         )
-    absurd = None if limit is None else np.abs(values) > limit  # NaN (a KOF blank): False
-    if absurd is not None and absurd.any():
-        i, j = np.argwhere(absurd)[0]
+    if limit is not None and _exceeds(values, blank, limit):
+        i, j = np.argwhere(np.abs(values) > limit)[0]
         raise IngestError.at(
             path,
             f"value {values[i, j]:g} is absurd (its magnitude exceeds {limit:g}: check the "

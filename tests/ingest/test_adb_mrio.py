@@ -216,8 +216,9 @@ def test_positions_follow_adb_order_not_file_order(tmp_path):
     ) == {0}
 
 
-def test_absurd_value_is_refused_naming_the_cell(tmp_path):
-    refused(write_adb(tmp_path, edit=lambda g: put(g, "G10", 1e300)), "cell G10", "absurd")
+@pytest.mark.parametrize("value", [1e300, -1e300])
+def test_absurd_value_is_refused_naming_the_cell(tmp_path, value):
+    refused(write_adb(tmp_path, edit=lambda g: put(g, "G10", value)), "cell G10", "absurd")
 
 
 def test_rows_below_r69_are_ignored(tmp_path):
