@@ -100,8 +100,8 @@ class _Task:
     source: str
     path: Path
     out: Path  # the new version folder
+    stat: tuple[int, ...]  # file_stat(path), taken before the task reads or hashes it
     landed_sha256: str | None = None  # landed SHA-256 of a file of this name and size
-    stat: tuple[int, ...] = ()  # file_stat(path) before the task reads or hashes it
 
 
 def land_file(task: _Task) -> LandedFile | None:
@@ -129,8 +129,7 @@ def land_file(task: _Task) -> LandedFile | None:
         meta["economies"] = [str(e) for e in tables["output"]["economy"].cat.categories]
     elif task.source == "nbs":
         meta["table"] = meta.pop("table_name")
-    stat = list(task.stat) or file_stat(task.path)
-    return LandedFile(str(files["file_sha256"]), stat[2], rows, meta, stat)
+    return LandedFile(str(files["file_sha256"]), task.stat[2], rows, meta, list(task.stat))
 
 
 def _plain(value):
@@ -262,7 +261,7 @@ def _longest_first(tasks: list[_Task]) -> list[_Task]:
     hashing, each group largest first: the longest task starts at once, and the short ones
     fill the other workers around it (a new ADB year: its 4-5 s read, not the queue of
     hashes before it, sets the ingest's time)."""
-    return sorted(tasks, key=lambda t: (t.landed_sha256 is not None, -t.path.stat().st_size))
+    return sorted(tasks, key=lambda t: (t.landed_sha256 is not None, -t.stat[2]))
 
 
 def _reuse(source, name, old: LandedFile, current, tmp, landed, report) -> None:
@@ -291,7 +290,7 @@ def _land(plan, landed, previous, store, tmp, report, run: Runner, progress, bef
                 _reuse(source, path.name, old, current, tmp, landed, report)
                 continue
             same = old is not None and old.size == stat[2]
-            tasks.append(_Task(source, path, tmp, old.sha256 if same else None, tuple(stat)))
+            tasks.append(_Task(source, path, tmp, tuple(stat), old.sha256 if same else None))
     tasks = _longest_first(tasks)
     if before is not None and tasks and tasks[0].landed_sha256 is None:
         before([(t.source, t.path) for t in tasks if t.landed_sha256 is None])

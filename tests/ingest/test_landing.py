@@ -19,7 +19,7 @@ import analysis.ingest.landing as landing
 from analysis.errors import CannotRun
 from analysis.ingest import SOURCES, IngestError, IngestReport, MissingSource, ingest_all
 from analysis.ingest.schemas import SCHEMAS
-from analysis.ingest.store import LandingStore
+from analysis.ingest.store import LandingStore, file_stat
 from tests.ingest.conftest import put, write_adb, write_kof, write_nbs
 
 n, WIDTH = 70, 80
@@ -170,7 +170,13 @@ def test_files_to_read_start_first_largest_first(tmp_path):
     for name, size in sizes.items():
         (tmp_path / name).write_bytes(b"x" * size)
     tasks = [
-        landing._Task("adb_mrio", tmp_path / name, tmp_path, "sha" if "known" in name else None)
+        landing._Task(
+            "adb_mrio",
+            tmp_path / name,
+            tmp_path,
+            tuple(file_stat(tmp_path / name)),
+            "sha" if "known" in name else None,
+        )
         for name in sizes
     ]
     ordered = [t.path.name for t in landing._longest_first(tasks)]
