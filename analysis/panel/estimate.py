@@ -253,15 +253,25 @@ def cluster_jackknife(
     """CV3 standard error and t(G - 1) p-value of ``param`` by leaving out one industry.
 
     ``V_CV3 = (G - 1) / G * sum_g (b_(g) - b)^2`` (MacKinnon, Nielsen and Webb 2023, JoE
-    232(2)), with ``b_(g)`` the estimate of the same specification without cluster g.
+    232(2)), with ``b_(g)`` the estimate of the same specification without cluster g: the
+    least-squares dummy-variable fit (:func:`lsdv_params`), which is the within estimator
+    (Frisch-Waugh-Lovell), or :func:`fit_panel` itself when the diagnosis of the rows left
+    drops a regressor.
     """
     kept = tuple(r for r in fit.regressors if r not in fit.absorbed)
     data = frame.dropna(subset=[fit.dependent, *kept])
     groups = data[entity].unique()
     estimates = []
     for g in groups:
+        rest = data[data[entity] != g]
+        prepared, _, still = _prepare(rest, fit.dependent, kept, entity, time, fit.effects)
+        if still == kept:
+            estimates.append(
+                lsdv_params(prepared, fit.dependent, kept, entity, time, fit.effects)[param]
+            )
+            continue
         part = fit_panel(
-            data[data[entity] != g],
+            rest,
             fit.dependent,
             kept,
             entity=entity,
@@ -274,6 +284,25 @@ def cluster_jackknife(
     b = fit.params[param]
     se = float(np.sqrt((G - 1) / G * np.sum((np.asarray(estimates) - b) ** 2)))
     return se, float(2 * stats.t.sf(abs(b / se), G - 1))
+
+
+def lsdv_params(
+    data: pd.DataFrame,
+    dependent: str,
+    regressors: tuple[str, ...],
+    entity: str,
+    time: str,
+    effects: str,
+) -> pd.Series:
+    """Coefficients of ``regressors`` in the least-squares fit of ``dependent`` on them, a
+    constant, entity dummies and the time part of ``effects`` (:func:`_design`): the within
+    estimator that :func:`fit_panel` gets from linearmodels, without its per-fit overhead
+    (the 14 refits of a CV3 column took 0.4 s in linearmodels)."""
+    design = _design(data, regressors, entity, time, effects).to_numpy(float)
+    dummies = pd.get_dummies(data[entity], dtype=float).to_numpy()[:, 1:]
+    X = np.hstack([design, dummies])
+    coef = np.linalg.lstsq(X, data[dependent].to_numpy(float), rcond=None)[0]
+    return pd.Series(coef[1 : 1 + len(regressors)], index=list(regressors))
 
 
 def wild_bootstrap_pvalue(

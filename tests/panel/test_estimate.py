@@ -213,6 +213,38 @@ def test_cv3_jackknife_equals_leave_one_industry_out_with_statsmodels():
     assert 0 < p < 1
 
 
+def _linearmodels_jackknife(frame, fit, param, regressors) -> float:
+    """CV3 from linearmodels refits of the same specification without each industry."""
+    drops = [
+        fit_panel(frame[frame["sector"] != g], "icc", regressors, effects=fit.effects).params[param]
+        for g in frame["sector"].unique()
+    ]
+    G = len(drops)
+    return float(np.sqrt((G - 1) / G * np.sum((np.array(drops) - fit.params[param]) ** 2)))
+
+
+@pytest.mark.parametrize("effects", ["twoway", "trend", "entity"])
+def test_cv3_refits_by_least_squares_equal_linearmodels_refits(effects):
+    frame = simulated_panel(11)
+    fit = fit_panel(frame, "icc", REGRESSORS, effects=effects)
+    se, _ = cluster_jackknife(frame, fit, "exposure")
+    npt.assert_allclose(se, _linearmodels_jackknife(frame, fit, "exposure", REGRESSORS), rtol=1e-10)
+
+
+def test_cv3_refit_that_drops_a_regressor_is_the_specification_fit_panel_gives():
+    """Without c5, a regressor that differs from ``size`` only in c5 is collinear with it:
+    that refit drops it, as fit_panel does, instead of a least-squares fit of a
+    rank-deficient design (which would split the coefficient of ``size`` between the two)."""
+    frame = simulated_panel(12)
+    noise = np.random.default_rng(5).normal(0, 0.3, len(frame))
+    frame["size_c5"] = frame["size"] + np.where(frame["sector"] == "c5", noise, 0.0)
+    regressors = (*REGRESSORS, "size_c5")
+    fit = fit_panel(frame, "icc", regressors)
+    assert "size_c5" in fit.params
+    se, _ = cluster_jackknife(frame, fit, "size")
+    npt.assert_allclose(se, _linearmodels_jackknife(frame, fit, "size", regressors), rtol=1e-10)
+
+
 def test_collinear_regressors_are_dropped_with_a_message_and_near_ones_flagged():
     frame = simulated_panel(8)
     frame["size_twice"] = 2.0 * frame["size"] - frame["kl"]  # exact linear combination
