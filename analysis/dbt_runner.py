@@ -49,6 +49,19 @@ ENVIRONMENT_ERRORS = (
 RESULT_FILES = ("run_results.json", "manifest.json")
 #: dbt's saved parse of the project (partial parsing starts from it).
 PARSE_FILE = "partial_parse.msgpack"
+#: The build settings, handed to dbt in its environment: the models read them with
+#: ``env_var`` (a ``--vars`` value of the same name, as a user may give ``dbt build``, wins)
+#: into the SQL they compile, never into a ``ref``, a source or a config. dbt reparses only
+#: the files that read an environment variable whose value changed, where any change of
+#: ``--vars`` makes it reparse the whole project (2-3 s, twice in a build whose dbt was
+#: started ahead with another guess): a warehouse of another edition than the last one
+#: built on the machine paid that in every build.
+SETTING_ENV = {"panel_edition": "GVC_PANEL_EDITION"}
+
+
+def settings_env(settings: dict | None) -> dict[str, str]:
+    """The environment entries that hand ``settings`` to dbt (:data:`SETTING_ENV`)."""
+    return {SETTING_ENV[name]: str(value) for name, value in (settings or {}).items()}
 
 
 @dataclass
@@ -161,7 +174,8 @@ def run_dbt(
     on_line: Callable[[str], None] | None = None,
     warm: WarmDbt | None = None,
 ) -> DbtResult:
-    """Run ``dbt <args>`` against ``database`` (with ``--vars variables``); read its results.
+    """Run ``dbt <args>`` against ``database`` with the build settings ``variables`` (in its
+    environment, :data:`SETTING_ENV`); read its results.
     ``on_line(line)`` sees each line dbt prints, as it prints it. ``warm``: a dbt started
     ahead for this run (:class:`WarmDbt`), used when it was started with the same database,
     folders and environment.
@@ -175,8 +189,8 @@ def run_dbt(
     private = work is None
     work = Path(tempfile.mkdtemp(prefix=".dbt-", dir=database.parent)) if private else work
     target = work / "target"
-    common = _common_args(paths, work, variables)
-    child_env = _environment(paths, database, env)
+    common = _common_args(paths, work)
+    child_env = _environment(paths, database, {**settings_env(variables), **(env or {})})
     try:
         proc = warm.take(args, common, child_env) if warm is not None else None
         if proc is None:
@@ -227,18 +241,16 @@ def _keep_parse_cache(paths: Paths, target: Path) -> None:
         os.replace(tmp, cache)
 
 
-def _common_args(paths: Paths, work: Path, variables: dict | None) -> list[str]:
-    """The arguments every dbt command of a run gets: project, profile, folders, vars."""
+def _common_args(paths: Paths, work: Path) -> list[str]:
+    """The arguments every dbt command of a run gets: project, profile and folders."""
     common = ["--project-dir", str(paths.home), "--profiles-dir", str(paths.home)]
-    common += ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-    if variables:
-        common += ["--vars", json.dumps(variables, sort_keys=True)]
-    return common
+    return common + ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
 
 
-def _folders(common: list[str]) -> list[str]:
-    """``common`` without its vars."""
-    return common[: common.index("--vars")] if "--vars" in common else common
+def _settings_apart(env: dict[str, str]) -> tuple[dict[str, str], dict[str, str | None]]:
+    """``env`` without the build settings, and the settings (None: not set)."""
+    settings = {name: env.get(name) for name in SETTING_ENV.values()}
+    return {k: v for k, v in env.items() if k not in settings}, settings
 
 
 def _prepare_target(paths: Paths, target: Path) -> None:
@@ -274,8 +286,8 @@ class WarmDbt:
         variables: dict | None,
         env: dict[str, str] | None = None,
     ) -> None:
-        self.env = _environment(paths, database, env)
-        self.common = _common_args(paths, work, variables)
+        self.env = _environment(paths, database, {**settings_env(variables), **(env or {})})
+        self.common = _common_args(paths, work)
         _prepare_target(paths, work / "target")
         argv = [sys.executable, "-m", "analysis.dbt_warm", json.dumps(self.common)]
         self.proc: subprocess.Popen | None = _start_child(
@@ -283,19 +295,21 @@ class WarmDbt:
         )
 
     def take(self, command: list[str], common: list[str], env: dict[str, str]):
-        """The child, told to run ``dbt command common``; None (the child stopped) when it
-        was started for another database, folders or environment, or has ended."""
+        """The child, told to run ``dbt command common`` with the build settings in ``env``;
+        None (the child stopped) when it was started for another database, folders or
+        environment, or has ended. Other build settings: the child takes them (they enter
+        only the SQL compiled at run time; ``analysis.dbt_warm``)."""
         proc, self.proc = self.proc, None
         if proc is None:
             return None
-        # the same folders and environment (other vars: the child parses again with them)
-        same = env == self.env and _folders(common) == _folders(self.common)
-        if not same or proc.poll() is not None:
+        rest, settings = _settings_apart(env)
+        if rest != _settings_apart(self.env)[0] or common != self.common or proc.poll() is not None:
             terminate_group(proc)
             return None
         try:
             assert proc.stdin is not None
-            proc.stdin.write(json.dumps({"command": command, "common": common}) + "\n")
+            request = {"command": command, "common": common, "settings": settings}
+            proc.stdin.write(json.dumps(request) + "\n")
             proc.stdin.close()
         except OSError:
             terminate_group(proc)

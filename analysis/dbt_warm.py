@@ -3,12 +3,16 @@
 dbt spends about 2 s importing itself and loading its parse of the project before it runs a
 node. ``gvc build`` starts this child first (``analysis.dbt_runner.WarmDbt``): it imports
 dbt and parses the project with the common arguments (a JSON list: project, profiles, target
-and log folders, vars) while the build lands the raw files, on the core the ingest leaves
-idle. It then reads one JSON line from stdin (while parsing, in a thread of lower priority),
-``{"command": [...], "common": [...]}``, and runs that dbt command as the ``dbt`` program
-would (same output; exit status 0, 1 when a node failed, 2 when dbt itself could not run),
-through ``dbtRunner`` with the parsed manifest when ``common`` is what it parsed with, else
-from a parse of its own. An empty line or the end of stdin ends it without running anything.
+and log folders) and the build settings it most likely gets (environment variables,
+``analysis.dbt_runner.SETTING_ENV``) while the build lands the raw files, on the core the
+ingest leaves idle. It then reads one JSON line from stdin (while parsing, in a thread of
+lower priority), ``{"command": [...], "common": [...], "settings": {...}}``, and runs that
+dbt command as the ``dbt`` program would (same output; exit status 0, 1 when a node failed,
+2 when dbt itself could not run), through ``dbtRunner`` with the parsed manifest when
+``common`` is what it parsed with, else from a parse of its own. The settings it is handed
+replace those it parsed with: they enter the SQL that dbt compiles when it runs a node, never
+a ``ref``, a source or a config, so one parse serves every value. An empty line or the end of
+stdin ends it without running anything.
 
 With the parsed manifest, the run does not write ``manifest.json`` again (0.3 s at the end of
 a build; the parse wrote it, and nothing in it changes but the compiled SQL, which
@@ -62,6 +66,15 @@ def _target_path(common: list[str]) -> str:
     return common[common.index("--target-path") + 1] if "--target-path" in common else "target"
 
 
+def take_settings(settings: dict[str, str | None]) -> None:
+    """Set the build settings the run gets (environment variables; None: unset)."""
+    for name, value in settings.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 def main(argv: list[str]) -> int:
     common = json.loads(argv[0])
     parsed: dict = {}
@@ -75,6 +88,7 @@ def main(argv: list[str]) -> int:
     if not line.strip():
         return 0
     request = json.loads(line)
+    take_settings(request.get("settings", {}))
     use = manifest if request["common"] == common else None
     args = [*request["command"], *request["common"]]
     if use is not None:  # the parse wrote manifest.json: only the results are written below

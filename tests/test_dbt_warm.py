@@ -1,9 +1,11 @@
 """A dbt started ahead of its command (analysis.dbt_warm, WarmDbt): it runs the command it is
-handed with the parse it made, parses again when the vars differ, is replaced by a fresh
+handed with the parse it made, whatever build settings it is handed, is replaced by a fresh
 dbt when the environment differs, ends with dbt's own exit status, and stops when unused."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -52,12 +54,30 @@ def test_the_command_runs_on_the_parse_made_ahead(where):
     assert "parsing" not in _run_log(where[2]).lower()  # no parse of its own
 
 
-def test_other_vars_are_parsed_again(where):
-    warm = _warm(where, {"panel_edition": "72"})
-    result = _run(where, LIST, warm, {"panel_edition": "62"})
-    assert result.returncode == 0 and "adb_sectors" in result.output.split()
+def _compiled_edition(work: Path) -> str:
+    """The panel edition requested in the SQL dbt compiled for int_icc_ics__gvc."""
+    (sql,) = (work / "target" / "compiled").rglob("int_icc_ics__gvc.sql")
+    return re.search(r"when '(\w*)' != ''", sql.read_text()).group(1)
+
+
+def test_other_settings_run_on_the_parse_made_ahead_and_reparse_one_file(where):
+    """The build settings enter the compiled SQL only: the run takes those it is handed
+    without parsing again; a later dbt of another value reparses the model that reads the
+    setting, not the whole project (a change of ``--vars`` would); and a ``--vars`` value
+    given to dbt itself wins."""
+    compile_ = ["compile", "--select", "int_icc_ics__gvc"]
+    result = _run(where, compile_, _warm(where, {"panel_edition": "72"}), {"panel_edition": "62"})
+    assert result.returncode == 0, result.output
+    assert _compiled_edition(where[2]) == "62"
+    assert "parsing" not in _run_log(where[2]).lower()
+    assert _run(where, compile_, None, {"panel_edition": "40"}).returncode == 0
+    assert _compiled_edition(where[2]) == "40"
     run = _run_log(where[2])
-    assert "vars: {'panel_edition': '62'}" in run and "partial parsing" in run.lower()
+    assert "Unable to do partial parsing" not in run
+    assert "updated file: gvc_warehouse://models/intermediate/icc_ics/int_icc_ics__gvc.sql" in run
+    own_vars = [*compile_, "--vars", '{"panel_edition": "30"}']
+    assert _run(where, own_vars, None, {"panel_edition": "62"}).returncode == 0
+    assert _compiled_edition(where[2]) == "30"
 
 
 def test_another_environment_gets_a_fresh_dbt(where):
@@ -100,10 +120,17 @@ def test_the_run_writes_its_results_but_not_the_manifest_again(where):
     assert "Wrote artifact WritableManifest" in (where[2] / "logs" / "dbt.log").read_text()
 
 
-def test_without_the_parse_made_ahead_dbt_writes_its_own_results(where):
-    """Other vars: the run parses again and writes manifest.json and run_results.json itself."""
-    warm = _warm(where, {"panel_edition": "72"})
-    result = _run(where, ["seed", "--select", "adb_sectors"], warm, {"panel_edition": "62"})
-    assert result.returncode == 0, result.output
-    assert [n.status for n in result.nodes] == ["success"]
-    assert "Wrote artifact WritableManifest" in _run_log(where[2])
+def test_without_the_parse_made_ahead_dbt_writes_its_own_results(where, tmp_path):
+    """Handed other folders than it parsed with, the child parses again and writes
+    manifest.json and run_results.json itself."""
+    warm = _warm(where, {"panel_edition": "62"})
+    other = tmp_path / "other"
+    common = [*warm.common[:-4], "--target-path", str(other / "target"), "--log-path",
+              str(other / "logs")]  # fmt: skip
+    request = {"command": ["seed", "--select", "adb_sectors"], "common": common}
+    out, _ = warm.proc.communicate(json.dumps(request) + "\n", timeout=300)
+    assert warm.proc.returncode == 0, out
+    assert (other / "target" / "manifest.json").exists()
+    results = json.loads((other / "target" / "run_results.json").read_text())
+    assert [r["status"] for r in results["results"]] == ["success"]
+    assert "Wrote artifact WritableManifest" in _run_log(other)

@@ -1,5 +1,8 @@
 -- GVC measures of the panel's economy (var `panel_economy`, China) and manufacturing
 -- sectors (seed `adb_sectors.is_manufacturing`) in one MRIO edition, never mixed.
+{#- `gvc` hands its settings to dbt in the environment: a changed value makes dbt reparse
+    this file only, a changed --vars the whole project (analysis/dbt_runner.py) -#}
+{%- set requested_edition = var("panel_edition") or env_var("GVC_PANEL_EDITION", "") %}
 with
 
 decomposition as (
@@ -22,10 +25,10 @@ editions as (
 
 panel_edition as (
 
-    -- var `panel_edition`, else 62 when landed, else the only edition landed
+    -- var `panel_edition` (or GVC_PANEL_EDITION), else 62 when landed, else the only one
     select
         case
-            when '{{ var("panel_edition") }}' != '' then '{{ var("panel_edition") }}'
+            when '{{ requested_edition }}' != '' then '{{ requested_edition }}'
             when exists (
                 select 1 from editions
                 where edition = '62'
