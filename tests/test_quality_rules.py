@@ -43,6 +43,21 @@ def test_a_column_of_a_model_level_null_test_declared_again_is_found(tmp_path):
     assert declared_twice(tmp_path) == [("mart_x", ("year",), "not_null", ())]
 
 
+def test_a_column_of_a_model_level_range_test_declared_again_is_found(tmp_path):
+    """columns_in_range (one test for several columns) is a range rule per column."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "m.yml").write_text(
+        "version: 2\nmodels:\n  - name: mart_x\n    data_tests:\n      - columns_in_range:\n"
+        "          arguments: {columns: [kofgi, kofecgi], min_value: 0, max_value: 100}\n"
+    )
+    _suite(
+        tmp_path,
+        "expect_column_values_to_be_between",
+        {"column": "kofecgi", "min_value": 0, "max_value": 100},
+    )
+    assert declared_twice(tmp_path) == [("mart_x", ("kofecgi",), "range", ("0.0", "100.0"))]
+
+
 def test_a_rule_declared_twice_is_found(tmp_path):
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "m.yml").write_text(

@@ -2,9 +2,9 @@
 
 A rule's signature is (table, columns, kind, arguments): ``not_null``, ``unique``,
 ``in_set``, ``range`` (with its bounds), ``regex``. dbt tests are read from the models' YAML
-files (column tests, and the model tests ``unique_combination`` and ``columns_not_null``: a
-rule per column), expectations from the suites. The same signature in both homes is the
-same rule written twice.
+files (column tests, and the model tests ``unique_combination``, ``columns_not_null`` and
+``columns_in_range``: a rule per column), expectations from the suites. The same signature in
+both homes is the same rule written twice.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ def _dbt_signatures(model: str, column: str | None, test) -> list[Signature]:
     name, args = _test_name_and_args(test)
     if name == "columns_not_null":  # one test for several columns: a rule per column
         return [(model, (c,), "not_null", ()) for c in args["columns"]]
+    if name == "columns_in_range":
+        bounds = (args.get("min_value"), args.get("max_value"))
+        return [(model, (c,), "range", bounds) for c in args["columns"]]
     sig = _dbt_signature(model, column, name, args)
     return [] if sig is None else [sig]
 

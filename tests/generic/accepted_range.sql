@@ -8,14 +8,7 @@
 select *
 from {{ model }}
 where
-    coalesce({{ column_name }} < {{ 'null' if min_value is none else min_value }}, false)
-    or coalesce({{ column_name }} > {{ 'null' if max_value is none else max_value }}, false)
-    or (
-        coalesce({{ column_name }} = {{ 'null' if min_value is none else min_value }}, false)
-        and not {{ [min_inclusive, inclusive] | reject('none') | first | lower }}
-    )
-    or (
-        coalesce({{ column_name }} = {{ 'null' if max_value is none else max_value }}, false)
-        and not {{ [max_inclusive, inclusive] | reject('none') | first | lower }}
-    )
+    {{ range_violated(
+        column_name, min_value, max_value, inclusive, min_inclusive, max_inclusive
+    ) }}
 {% endtest %}

@@ -1,0 +1,21 @@
+{% test columns_in_range(
+    model, columns, min_value=none, max_value=none, inclusive=true,
+    min_inclusive=none, max_inclusive=none
+) %}
+-- rows where any of `columns` breaks the range of accepted_range (same bounds and flags),
+-- led by the names of the columns that break it there (`out_of_range_columns`)
+{%- set named = [] -%}
+{%- set conditions = [] -%}
+{%- for column in columns -%}
+    {%- set broken = range_violated(
+        column, min_value, max_value, inclusive, min_inclusive, max_inclusive
+    ) -%}
+    {%- do named.append("case when " ~ broken ~ " then '" ~ column ~ "' end") -%}
+    {%- do conditions.append(broken) -%}
+{%- endfor %}
+select
+    concat_ws(', ', {{ named | join(', ') }}) as out_of_range_columns,
+    *
+from {{ model }}
+where {{ conditions | join(' or ') }}
+{% endtest %}
