@@ -265,21 +265,14 @@ def cluster_jackknife(
     for g in groups:
         rest = data[data[entity] != g]
         prepared, _, still = _prepare(rest, fit.dependent, kept, entity, time, fit.effects)
-        if still == kept:
-            estimates.append(
-                lsdv_params(prepared, fit.dependent, kept, entity, time, fit.effects)[param]
-            )
-            continue
-        part = fit_panel(
-            rest,
-            fit.dependent,
-            kept,
-            entity=entity,
-            time=time,
-            effects=fit.effects,
-            cov="unadjusted",
-        )
-        estimates.append(part.params[param])
+        if still == kept:  # the same specification: its least-squares fit
+            part = lsdv_params(prepared, fit.dependent, kept, entity, time, fit.effects)
+        else:  # a regressor dropped on the rows left: the specification fit_panel gives
+            part = fit_panel(
+                rest, fit.dependent, kept, entity=entity, time=time, effects=fit.effects,
+                cov="unadjusted",
+            ).params  # fmt: skip
+        estimates.append(part[param])
     G = len(groups)
     b = fit.params[param]
     se = float(np.sqrt((G - 1) / G * np.sum((np.asarray(estimates) - b) ** 2)))
@@ -297,7 +290,7 @@ def lsdv_params(
     """Coefficients of ``regressors`` in the least-squares fit of ``dependent`` on them, a
     constant, entity dummies and the time part of ``effects`` (:func:`_design`): the within
     estimator that :func:`fit_panel` gets from linearmodels, without its per-fit overhead
-    (the 14 refits of a CV3 column took 0.4 s in linearmodels)."""
+    (the 14 refits of a CV3 column took 0.5-0.8 s in linearmodels, 0.01 s here)."""
     design = _design(data, regressors, entity, time, effects).to_numpy(float)
     dummies = pd.get_dummies(data[entity], dtype=float).to_numpy()[:, 1:]
     X = np.hstack([design, dummies])
