@@ -4,18 +4,11 @@
 ) %}
 -- rows where any of `columns` breaks the range of accepted_range (same bounds and flags),
 -- led by the names of the columns that break it there (`out_of_range_columns`)
-{%- set named = [] -%}
-{%- set conditions = [] -%}
+{%- set conditions = {} -%}
 {%- for column in columns -%}
-    {%- set broken = range_violated(
+    {%- do conditions.update({column: range_violated(
         column, min_value, max_value, inclusive, min_inclusive, max_inclusive
-    ) -%}
-    {%- do named.append("case when " ~ broken ~ " then '" ~ column ~ "' end") -%}
-    {%- do conditions.append(broken) -%}
+    )}) -%}
 {%- endfor %}
-select
-    concat_ws(', ', {{ named | join(', ') }}) as out_of_range_columns,
-    *
-from {{ model }}
-where {{ conditions | join(' or ') }}
+{{ rows_naming_columns(model, conditions, 'out_of_range_columns') }}
 {% endtest %}
