@@ -59,7 +59,7 @@ PARSE_FILE = "partial_parse.msgpack"
 SETTING_ENV = {"panel_edition": "GVC_PANEL_EDITION"}
 
 
-def settings_env(settings: dict | None) -> dict[str, str]:
+def _settings_env(settings: dict | None) -> dict[str, str]:
     """The environment entries that hand ``settings`` to dbt (:data:`SETTING_ENV`)."""
     return {SETTING_ENV[name]: str(value) for name, value in (settings or {}).items()}
 
@@ -143,11 +143,14 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def _environment(paths: Paths, database: Path, extra: dict[str, str] | None) -> dict[str, str]:
-    """dbt's environment. dbt runs in the database's folder and gets the database and the
-    landing as paths relative to it: dbt reparses the whole project when the profile (the
-    database path) or a value of ``env_var`` changes, and relative paths keep them the same
-    from one warehouse folder to the next (``.candidate.duckdb``, ``../landing``)."""
+def _environment(
+    paths: Paths, database: Path, settings: dict | None, extra: dict[str, str] | None
+) -> dict[str, str]:
+    """dbt's environment: the build ``settings`` (:data:`SETTING_ENV`), then ``extra``. dbt
+    runs in the database's folder and gets the database and the landing as paths relative to
+    it: dbt reparses the whole project when the profile (the database path) changes, and the
+    files that read a changed ``env_var``; relative paths keep them the same from one
+    warehouse folder to the next (``.candidate.duckdb``, ``../landing``)."""
     env = dict(os.environ)
     env.update(
         GVC_DB=database.name,
@@ -157,6 +160,7 @@ def _environment(paths: Paths, database: Path, extra: dict[str, str] | None) -> 
     )
     if not sys.stdout.isatty():
         env["DBT_USE_COLORS"] = "false"
+    env.update(_settings_env(settings))
     env.update(extra or {})
     return env
 
@@ -190,7 +194,7 @@ def run_dbt(
     work = Path(tempfile.mkdtemp(prefix=".dbt-", dir=database.parent)) if private else work
     target = work / "target"
     common = _common_args(paths, work)
-    child_env = _environment(paths, database, {**settings_env(variables), **(env or {})})
+    child_env = _environment(paths, database, variables, env)
     try:
         proc = warm.take(args, common, child_env) if warm is not None else None
         if proc is None:
@@ -286,7 +290,7 @@ class WarmDbt:
         variables: dict | None,
         env: dict[str, str] | None = None,
     ) -> None:
-        self.env = _environment(paths, database, {**settings_env(variables), **(env or {})})
+        self.env = _environment(paths, database, variables, env)
         self.common = _common_args(paths, work)
         _prepare_target(paths, work / "target")
         argv = [sys.executable, "-m", "analysis.dbt_warm", json.dumps(self.common)]
