@@ -168,7 +168,9 @@ def _keys(length: int, table: AdbTable, sha: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class _Axes:
-    """File-order codes and warehouse positions of the rows and data columns."""
+    """File-order codes and warehouse positions of the rows and data columns, as int16 and
+    int32: the landed columns repeat them n x (n + 5G) times, and repeating int64 ones made
+    the frames of a full-size table in 0.08-0.11 s against 0.03 s."""
 
     row_eco: np.ndarray
     row_sector: np.ndarray
@@ -186,13 +188,16 @@ def _axes(economies: list[str]) -> _Axes:
     row_eco = np.repeat(np.arange(G), N)
     row_sector = np.tile(np.arange(N), G)
     fd_eco, fd_cat = np.repeat(np.arange(G), K), np.tile(np.arange(K), G)
+    codes, positions = np.int16, np.int32
     return _Axes(
-        row_eco=row_eco,
-        row_sector=row_sector,
-        row_pos=pos[row_eco] * N + row_sector,
-        col_eco=np.concatenate([row_eco, fd_eco]),
-        col_code=np.concatenate([row_sector, N + fd_cat]),
-        col_pos=np.concatenate([pos[row_eco] * N + row_sector, n + pos[fd_eco] * K + fd_cat]),
+        row_eco=row_eco.astype(codes),
+        row_sector=row_sector.astype(codes),
+        row_pos=(pos[row_eco] * N + row_sector).astype(positions),
+        col_eco=np.concatenate([row_eco, fd_eco]).astype(codes),
+        col_code=np.concatenate([row_sector, N + fd_cat]).astype(codes),
+        col_pos=np.concatenate(
+            [pos[row_eco] * N + row_sector, n + pos[fd_eco] * K + fd_cat]
+        ).astype(positions),
     )
 
 
@@ -209,8 +214,8 @@ def _frames(table: AdbTable, sha: str) -> dict[str, pd.DataFrame]:
             "row_sector": _categorical(np.repeat(ax.row_sector, width), SECTORS),
             "col_economy": _categorical(np.tile(ax.col_eco, n), economies),
             "col_code": _categorical(np.tile(ax.col_code, n), codes),
-            "row_pos": np.repeat(ax.row_pos, width).astype(np.int32),
-            "col_pos": np.tile(ax.col_pos, n).astype(np.int32),
+            "row_pos": np.repeat(ax.row_pos, width),
+            "col_pos": np.tile(ax.col_pos, n),
             "value": table.values[:n, :width].ravel(),
         },
         copy=False,  # fresh arrays: no copy into consolidated blocks (0.15 s a full table)
@@ -227,7 +232,7 @@ def _frames(table: AdbTable, sha: str) -> dict[str, pd.DataFrame]:
             ),
             "col_economy": _categorical(np.tile(ax.col_eco, m), economies),
             "col_code": _categorical(np.tile(ax.col_code, m), codes),
-            "col_pos": np.tile(ax.col_pos, m).astype(np.int32),
+            "col_pos": np.tile(ax.col_pos, m),
             "value": table.values[n : n + m, :width].ravel(),
         },
         copy=False,
@@ -237,7 +242,7 @@ def _frames(table: AdbTable, sha: str) -> dict[str, pd.DataFrame]:
             **_keys(n, table, sha),
             "economy": _categorical(ax.row_eco, economies),
             "sector": _categorical(ax.row_sector, SECTORS),
-            "pos": ax.row_pos.astype(np.int32),
+            "pos": ax.row_pos,
             "output_row": table.values[:n, width].copy(),
             "output_col": table.values[n + m, :n].copy(),
         }
