@@ -135,11 +135,17 @@ def inverse_diagonal(lu: FloatArray, piv: np.ndarray, block: int = 128) -> Float
     moved_to[row_of] = np.arange(n)
     k = np.arange(n)
     diagonal = np.empty(n)
+    columns = inverses.T  # row q: column q of the factors (contiguous: trtri's are Fortran)
     for first in range(0, n, block):
-        j = np.arange(first, min(first + block, n))
+        last = min(first + block, n)
+        j = np.arange(first, last)
         q = moved_to[j]
+        # rows j of U^-1 copied as one block (a slice: contiguous runs of every column) times
+        # columns q of L^-1 gathered as rows: 20 ms a full-size table, against 44 ms for two
+        # fancy-indexed gathers across the Fortran order; the copy is new, the factors intact
+        products = np.array(inverses[first:last, :], order="C")
+        products *= columns[q, :]
         # (U^-1)_{jk} is zero below k = j, (L^-1)_{kq} zero above k = q and one at k = q
-        products = inverses[j, :] * inverses[:, q].T
         products[k[None, :] < np.maximum(j, q + 1)[:, None]] = 0.0
         diagonal[j] = products.sum(axis=1) + np.where(q >= j, inverses[j, q], 0.0)
     return diagonal
