@@ -82,15 +82,17 @@ def test_lu_results_equal_dense_inverses(seed):
     )
 
 
+@pytest.mark.parametrize("block", [128, 7])  # one block; five of 7 rows and one of 5
 @pytest.mark.parametrize("seed", range(3))
-def test_inverse_diagonal_of_a_matrix_that_needs_row_exchanges(seed):
+def test_inverse_diagonal_of_a_matrix_that_needs_row_exchanges(seed, block):
     # Leontief systems are column diagonally dominant (partial pivoting never exchanges rows),
     # so the permutation is checked on general matrices, where it does
     rng = np.random.default_rng(seed)
     M = rng.normal(size=(40, 40))
     lu, piv = lu_factor(M)
     assert (piv != np.arange(40)).any()
-    npt.assert_allclose(inverse_diagonal(lu, piv), np.diag(np.linalg.inv(M)), rtol=1e-9)
+    diagonal = inverse_diagonal(lu, piv, block=block)
+    npt.assert_allclose(diagonal, np.diag(np.linalg.inv(M)), rtol=1e-9)
 
 
 def test_two_by_two_worked_by_hand():
