@@ -188,16 +188,15 @@ def _axes(economies: list[str]) -> _Axes:
     row_eco = np.repeat(np.arange(G), N)
     row_sector = np.tile(np.arange(N), G)
     fd_eco, fd_cat = np.repeat(np.arange(G), K), np.tile(np.arange(K), G)
+    row_pos = pos[row_eco] * N + row_sector
     code_type, position_type = np.int16, np.int32
     return _Axes(
         row_eco=row_eco.astype(code_type),
         row_sector=row_sector.astype(code_type),
-        row_pos=(pos[row_eco] * N + row_sector).astype(position_type),
+        row_pos=row_pos.astype(position_type),
         col_eco=np.concatenate([row_eco, fd_eco]).astype(code_type),
         col_code=np.concatenate([row_sector, N + fd_cat]).astype(code_type),
-        col_pos=np.concatenate(
-            [pos[row_eco] * N + row_sector, n + pos[fd_eco] * K + fd_cat]
-        ).astype(position_type),
+        col_pos=np.concatenate([row_pos, n + pos[fd_eco] * K + fd_cat]).astype(position_type),
     )
 
 
