@@ -1,8 +1,8 @@
 # gvc-warehouse: two commands on a fresh machine.
 #   make run   - create .venv, install pinned deps, write the synthetic sample, build and
 #                publish the warehouse (ingest -> dbt build -> checks -> atomic publish)
-#   make test  - create the same environment if missing, run the whole suite
-#                (pytest, which also runs ruff and sqlfluff)
+#   make test  - create the same environment if missing (and pdflatex, as root on Debian),
+#                run the whole suite (pytest, which also runs ruff and sqlfluff)
 # Another interpreter:  make run PYTHON=python3.12   (or a full path; see docs/python.md)
 #
 # .venv is checked on every run and rebuilt from scratch, with a one-line reason, when it was
@@ -21,7 +21,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint bench bench-full clean clean-venv venv
+.PHONY: run test tex lint bench bench-full clean clean-venv venv
 
 # Decides whether .venv can be reused. Run by $(PYTHON) (any version: the syntax stays
 # Python-2 compatible so that a too-old interpreter still gets the one-line message).
@@ -203,8 +203,24 @@ run: venv
 	@echo "Tables: reports/tables/  Figures: reports/figures/  History: warehouse/history.duckdb"
 	@echo "Query it:  $(BIN)/gvc sql \"select count(*) from mart_icc_ics\"   (read-only; or just $(BIN)/gvc sql)"
 
-test: venv
+# the environment (.venv) and TeX side by side, then the suite
+test:
+	@$(MAKE) --no-print-directory -j2 venv tex GOAL=test
 	$(BIN)/python -m pytest
+
+# A test compiles the LaTeX tables with pdflatex (booktabs, threeparttable). Where they are
+# missing and this runs as root with apt-get (Debian, Ubuntu, CI), they are installed from
+# Debian's packages (about 30-60 s, once); elsewhere the test fails naming what to install.
+TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra
+tex:
+	@if command -v pdflatex >/dev/null 2>&1 && kpsewhich booktabs.sty threeparttable.sty >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "make: warning: pdflatex with booktabs and threeparttable is missing, and the LaTeX test will fail: install them (Debian/Ubuntu: sudo apt-get install $(TEX_PACKAGES))" >&2; exit 0; fi; \
+	echo "make: installing pdflatex for the LaTeX tables' test (Debian: $(TEX_PACKAGES)) ..."; \
+	log=$$(mktemp); \
+	if { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); } >"$$log" 2>&1; then \
+	  rm -f "$$log"; echo "make: pdflatex ready ($$(command -v pdflatex))"; \
+	else tail -5 "$$log" >&2; echo "make: warning: installing TeX failed (log: $$log); the LaTeX test will fail" >&2; fi
 
 lint: venv
 	$(BIN)/ruff check .
