@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -257,6 +258,22 @@ def _keep_dynamic_mmap_threshold() -> Iterator[None]:
         yield
 
 
+def _refused_at_once(address: str) -> None:
+    """ConnectionRefusedError when nothing listens at a ``tcp://host:port`` scheduler address
+    (Dask's client would retry until its timeout, 10 s, before saying so); any other answer,
+    or another kind of address, is left to the client."""
+    scheme, _, rest = address.rpartition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme not in ("", "tcp") or not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=2).close()
+    except ConnectionRefusedError:
+        raise
+    except OSError:  # unresolved, unreachable, slow: the client tries, and says why
+        return
+
+
 @contextmanager
 def runner(spec: ClusterSpec | None = None) -> Iterator[Runner]:
     """A :class:`Runner` for ``spec`` (default: from the environment); closes what it opened."""
@@ -268,6 +285,7 @@ def runner(spec: ClusterSpec | None = None) -> Iterator[Runner]:
 
     if spec.scheduler:
         try:
+            _refused_at_once(spec.scheduler)
             client = Client(spec.scheduler, timeout="10s")
         except OSError as exc:
             raise CannotRun(

@@ -131,3 +131,20 @@ def test_a_cluster_without_workers_is_cannot_run():
         pytest.raises(CannotRun, match="has no workers: start some with `dask worker "),
     ):
         DaskRunner(client).map(str, [1])
+
+
+def test_a_scheduler_address_where_nothing_listens_is_cannot_run_at_once():
+    """A refused connection is said at once (Dask's client would retry for 10 s and then
+    report a timeout, not the refusal)."""
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    with (
+        pytest.raises(CannotRun, match="Connection refused") as info,
+        runner(ClusterSpec(scheduler=address)),
+    ):
+        pass
+    assert f"cannot reach the Dask scheduler {address}" in str(info.value)
