@@ -16,6 +16,13 @@ from tests.refresh.helpers import paths_of
 LIST = ["ls", "--select", "adb_sectors", "--resource-type", "seed", "--output", "name"]
 
 
+@pytest.fixture(autouse=True)
+def debug_file_log(monkeypatch):
+    """These tests read dbt's debug events (parse, artifacts) in its file log: asked for as a
+    user would, with dbt's own variable, which gvc keeps (its default is info)."""
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")
+
+
 @pytest.fixture
 def where(tmp_path, repo_root):
     paths = paths_of(tmp_path, repo_root)
