@@ -203,10 +203,16 @@ def test_truncated_raw_file(attempt):
     _refused(attempt, "ADB-MRIO-2008_synthetic.xlsx", "truncated")
 
 
-def test_doctored_mart_fails_gvc_check(attempt, monkeypatch):
-    """`gvc check` on a warehouse whose mart_resilience and staged flows were doctored names
-    table, rule, row; it checks every staged file (a build checks only the files it adds:
-    test_negative_final_demand_warns_and_publishes)."""
+def test_doctored_warehouse_fails_gvc_check_naming_table_rule_and_cells(attempt):
+    """`gvc check` on a published warehouse doctored in four tables (one check: the faults
+    lie in different tables, and exactly their rules fail):
+    - mart_resilience and the staged flows: table, rule, row; every staged file is checked
+      (a build checks only the files it adds: test_negative_final_demand_warns_and_publishes);
+    - a null in a required column: one null test per model (columns_not_null), its failing
+      row leads with the names of its null columns and keeps its keys;
+    - non-finite regression values: in DuckDB `NaN > 0` and `'inf' >= 1` are true, so a NaN
+      position or an infinite length must still block, each cell named by sector, year and
+      column."""
     from analysis.publish import check_published
 
     with duckdb.connect(str(attempt.warehouse)) as con:
@@ -215,44 +221,10 @@ def test_doctored_mart_fails_gvc_check(attempt, monkeypatch):
             "where economy = 'USA' and sector = 'c14' and year = 2009"
         )
         con.execute(DOCTORED_2007_FLOW)
-    report = check_published(attempt)
-    assert not report.passed
-    failed = sorted((r for r in report.results if r.blocking), key=lambda r: r.table)
-    assert [(r.table, r.rule) for r in failed] == [
-        ("mart_resilience", "mart_resilience_effective_suppliers_is_inverse_hhi"),
-        ("stg_adb_mrio__flows", "stg_adb_mrio__flows_no_negative_intermediate_inputs"),
-    ]
-    row = failed[0].rows[0]
-    assert (row["economy"], row["sector"], row["year"]) == ("USA", "c14", 2009)
-    assert any(r.rule == "mart_resilience_shares_in_range" and r.warning for r in report.results)
-
-
-def test_a_null_in_a_required_column_names_the_column_and_the_row(attempt):
-    """One null test per model (columns_not_null): the failing row leads with the names of
-    its null columns and keeps its keys."""
-    from analysis.publish import check_published
-
-    with duckdb.connect(str(attempt.warehouse)) as con:
         con.execute(
             "update fct_gvc_participation set x = null, vintage = null "
             "where economy = 'USA' and sector = 'c14' and year = 2009"
         )
-    report = check_published(attempt)
-    failed = [r for r in report.results if r.blocking]
-    assert [(r.table, r.rule, r.failures) for r in failed] == [
-        ("fct_gvc_participation", "fct_gvc_participation_not_null", 1)
-    ]
-    row = failed[0].rows[0]
-    assert row["null_columns"] == "vintage, x"
-    assert (row["economy"], row["sector"], row["year"]) == ("USA", "c14", 2009)
-
-
-def test_non_finite_panel_values_fail_gvc_check_naming_the_cells(attempt):
-    """In DuckDB `NaN > 0` and `'inf' >= 1` are true: a NaN position or an infinite length in
-    the regression rows must still block, each cell named by sector, year and column."""
-    from analysis.publish import check_published
-
-    with duckdb.connect(str(attempt.warehouse)) as con:
         con.execute(
             "update mart_icc_ics set gvc_position = 'nan'::double "
             "where sector = 'c5' and year = 2009"
@@ -264,10 +236,22 @@ def test_non_finite_panel_values_fail_gvc_check_naming_the_cells(attempt):
     report = check_published(attempt)
     assert not report.passed
     failed = {r.rule: r for r in report.results if r.blocking}
-    assert set(failed) == {
-        "mart_icc_ics_rates_in_range",
-        "mart_icc_ics_regression_variables_finite",
+    assert {(r.table, rule) for rule, r in failed.items()} == {
+        ("mart_resilience", "mart_resilience_effective_suppliers_is_inverse_hhi"),
+        ("stg_adb_mrio__flows", "stg_adb_mrio__flows_no_negative_intermediate_inputs"),
+        ("fct_gvc_participation", "fct_gvc_participation_not_null"),
+        ("mart_icc_ics", "mart_icc_ics_rates_in_range"),
+        ("mart_icc_ics", "mart_icc_ics_regression_variables_finite"),
     }
+    row = failed["mart_resilience_effective_suppliers_is_inverse_hhi"].rows[0]
+    assert (row["economy"], row["sector"], row["year"]) == ("USA", "c14", 2009)
+    assert any(r.rule == "mart_resilience_shares_in_range" and r.warning for r in report.results)
+
+    nulls = failed["fct_gvc_participation_not_null"]
+    assert nulls.failures == 1
+    row = nulls.rows[0]
+    assert row["null_columns"] == "vintage, x"
+    assert (row["economy"], row["sector"], row["year"]) == ("USA", "c14", 2009)
 
     def cells(rule: str) -> set[tuple]:
         return {(r["sector"], r["year"], r["column_name"]) for r in failed[rule].rows}

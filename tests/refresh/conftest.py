@@ -1,4 +1,5 @@
-"""A tiny three-year fixture (PRC, USA, RoW; 2007-2009) refreshed once per test module."""
+"""A tiny three-year fixture (PRC, USA, RoW; 2007-2009) refreshed once for the refresh tests
+(one xdist worker runs them all: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from analysis.sample import write_sample
 from tests.refresh.helpers import env_for, refresh
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tiny_three_years(tmp_path_factory) -> Path:
     raw = tmp_path_factory.mktemp("raw3")
     write_sample(raw, size="tiny", years=[2007, 2008, 2009])
     return raw
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def refreshed(tmp_path_factory, tiny_three_years, repo_root) -> Path:
     """A root with one published refresh of the three-year fixture."""
     root = tmp_path_factory.mktemp("refreshed")
