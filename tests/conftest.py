@@ -72,7 +72,7 @@ HEAVY_FIRST = (
 #: the fixture is made once, not once per worker: the default sample built by the CLI
 #: (``built``), the estimated panels, the refreshed tiny fixture. Every other module is a
 #: unit of its own, as with ``--dist loadfile``.
-SHARED_FIXTURES = {
+FIXTURE_FAMILIES = {
     "tests/test_end_to_end.py": "built",
     "tests/test_scenario.py": "built",
     "tests/refresh/": "refreshed",
@@ -83,21 +83,22 @@ SHARED_FIXTURES = {
 def work_unit(nodeid: str) -> str:
     """What one xdist worker runs whole: the family of the test's module, or the module."""
     path = nodeid.split("::", 1)[0]
-    return next((unit for prefix, unit in SHARED_FIXTURES.items() if path.startswith(prefix)), path)
+    families = FIXTURE_FAMILIES.items()
+    return next((unit for prefix, unit in families if path.startswith(prefix)), path)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """``--dist loadfile`` (pyproject.toml) with the families of :data:`SHARED_FIXTURES`
+    """``--dist loadfile`` (pyproject.toml) with the families of :data:`FIXTURE_FAMILIES`
     (xdist's own ``loadgroup`` marks do not reach its scheduler under pytest 9.2)."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    class SharedFixtureScheduling(LoadScopeScheduling):
+    class FixtureFamilyScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return work_unit(nodeid)
 
-    return SharedFixtureScheduling(config, log)
+    return FixtureFamilyScheduling(config, log)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
