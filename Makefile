@@ -170,10 +170,14 @@ export VENV_CHECK
 VENV_ENV := VENV_GOAL='$(GOAL)' VENV_PYTHON='$(PYTHON)'
 
 # Reuse .venv when the check passes; otherwise remove it and install from scratch. The stamp
-# is written last, so a failed or interrupted install is rebuilt on the next run. pip installs
-# without compiling, then compileall compiles every module on all cores (bytecode as pip
-# writes it, 12,500 files: 42 + 24 s against pip's 88 s on 2 cores); a failure to compile
-# a file, which pip ignores too, leaves that file to be compiled when imported.
+# is written last, so a failed or interrupted install is rebuilt on the next run. uv (pinned,
+# from PyPI) installs the pins of constraints.txt: 5 s against pip's 42 s, the same versions;
+# where uv cannot (no uv wheel for the platform, PyPI out of reach while pip's own index
+# answers, a conflict), pip installs them as before and says why when it fails too. Neither
+# compiles; compileall then compiles every module on all cores (12,500 files, 24 s on 2
+# cores); a failure to compile a file, which pip ignores too, leaves that file to be
+# compiled when imported.
+UV_VERSION := 0.13.9
 venv:
 	@$(VENV_ENV) $(PYTHON) -c "$$VENV_CHECK" check; rc=$$?; \
 	case $$rc in \
@@ -186,10 +190,16 @@ venv:
 	rm -rf $(VENV) || exit 1; \
 	$$base -m venv $(VENV) || { echo "make: '$$base -m venv' failed (on Debian/Ubuntu install the python3.X-venv package); nothing was installed" >&2; exit 1; }; \
 	echo "make: installing the pinned dependencies (constraints.txt) into .venv ..."; \
+	if $(BIN)/python -m pip install --quiet --progress-bar off --no-compile "uv==$(UV_VERSION)" >/dev/null 2>&1 \
+	  && $(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[dev]' 2>$(VENV)/uv-install.log; then \
+	  rm -f $(VENV)/uv-install.log; \
+	else \
+	  echo "make: uv could not install them ($$(tail -n 1 $(VENV)/uv-install.log 2>/dev/null || echo 'uv not installed')); installing with pip ..." >&2; \
 	$(BIN)/python -m pip install --quiet --progress-bar off --no-compile --log $(VENV)/pip-install.log -c constraints.txt -e '.[dev]' || { \
 	  awk '/The conflict is caused by/ {p=1} p {sub(/^[^ ]* /, ""); if ($$0 == "") exit; print}' $(VENV)/pip-install.log >&2; \
 	  echo "make: pip install failed (full log: $(VENV)/pip-install.log); .venv is incomplete and will be rebuilt on the next run" >&2; exit 1; }; \
 	rm -f $(VENV)/pip-install.log; \
+	fi; \
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null 2>&1 || true; \
 	out=$$($(BIN)/python -m pip check 2>&1) || { echo "$$out" >&2; echo "make: pip check failed: constraints.txt and pyproject.toml disagree; .venv will be rebuilt on the next run" >&2; exit 1; }; \
 	$$base -c "$$VENV_CHECK" stamp > $(STAMP).tmp && mv $(STAMP).tmp $(STAMP) || exit 1; \

@@ -302,6 +302,9 @@ def runner(spec: ClusterSpec | None = None) -> Iterator[Runner]:
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            # the scheduler's HTTP server (health, metrics) starts anyway: on a free port of
+            # loopback, not on 8787 of every interface (taken by another cluster, it warned)
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.ERROR,
             memory_limit=0,
         ) as cluster,

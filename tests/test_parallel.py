@@ -4,10 +4,13 @@ local worker processes, tiny inputs)."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
+import socket
 import time
+import warnings
 import weakref
 from pathlib import Path
 
@@ -87,6 +90,23 @@ def test_a_worker_that_dies_is_cannot_run():
         run.map(die, [1, 2])
     assert "a Dask worker died while running die (KilledWorker" in str(info.value)
     assert "--workers" in str(info.value)
+
+
+def test_a_local_cluster_serves_http_on_a_free_loopback_port_only():
+    """Dask's default, port 8787 of every interface, is often taken (another cluster, the
+    dashboard of a notebook): the scheduler then warned 'Port 8787 is already in use'."""
+    taken = socket.socket()
+    taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    with contextlib.suppress(OSError):  # taken by something else: the case under test too
+        taken.bind(("127.0.0.1", 8787))
+    with taken, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with runner(ClusterSpec(workers=1)) as run:
+            assert run.map(lambda x: x + 1, [1]) == [2]
+            http = run.cluster.scheduler.http_server
+            ports = {s.getsockname()[:2] for s in http._sockets.values()}
+    assert not [w for w in caught if "already in use" in str(w.message)]
+    assert ports and all(host == "127.0.0.1" and port != 8787 for host, port in ports)
 
 
 def test_a_local_cluster_stops_in_the_background_when_done():
