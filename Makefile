@@ -195,10 +195,10 @@ venv:
 	  rm -f $(VENV)/uv-install.log; \
 	else \
 	  echo "make: uv could not install them ($$(tail -n 1 $(VENV)/uv-install.log 2>/dev/null || echo 'uv not installed')); installing with pip ..." >&2; \
-	$(BIN)/python -m pip install --quiet --progress-bar off --no-compile --log $(VENV)/pip-install.log -c constraints.txt -e '.[dev]' || { \
-	  awk '/The conflict is caused by/ {p=1} p {sub(/^[^ ]* /, ""); if ($$0 == "") exit; print}' $(VENV)/pip-install.log >&2; \
-	  echo "make: pip install failed (full log: $(VENV)/pip-install.log); .venv is incomplete and will be rebuilt on the next run" >&2; exit 1; }; \
-	rm -f $(VENV)/pip-install.log; \
+	  $(BIN)/python -m pip install --quiet --progress-bar off --no-compile --log $(VENV)/pip-install.log -c constraints.txt -e '.[dev]' || { \
+	    awk '/The conflict is caused by/ {p=1} p {sub(/^[^ ]* /, ""); if ($$0 == "") exit; print}' $(VENV)/pip-install.log >&2; \
+	    echo "make: pip install failed (full log: $(VENV)/pip-install.log); .venv is incomplete and will be rebuilt on the next run" >&2; exit 1; }; \
+	  rm -f $(VENV)/pip-install.log; \
 	fi; \
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null 2>&1 || true; \
 	out=$$($(BIN)/python -m pip check 2>&1) || { echo "$$out" >&2; echo "make: pip check failed: constraints.txt and pyproject.toml disagree; .venv will be rebuilt on the next run" >&2; exit 1; }; \
