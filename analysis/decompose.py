@@ -238,9 +238,40 @@ def read_landed_block(task: LandedTableTask) -> np.ndarray:
             "run it again"
         )
     n, width = _shape(task.economies)
+    block = _row_major_block(parquet, n, width)
+    if block is not None:
+        return block
     arrow = parquet.read(columns=["row_pos", "col_pos", "value"], use_threads=False)
     cells = _numpy_columns(arrow, {"row_pos": "rows", "col_pos": "cols", "value": "values"})
     return block_from_positions(**cells, n=n, width=width, what=f"{what}, {path}")
+
+
+def _row_major_block(parquet: pq.ParquetFile, n: int, width: int) -> np.ndarray | None:
+    """The ``n x width`` block of a flows file whose cells lie in row-major order (as the
+    landing writes them), read one row group at a time into the block: the block and one
+    row group in memory, not every cell's position at once (a full-size table's positions
+    and values held 88 MB in Arrow's pool through the algebra). None when a row group's
+    cells are not the next ones in that order (the caller reads the whole file instead)."""
+    block, start = np.empty(n * width), 0
+    for i in range(parquet.metadata.num_row_groups):
+        group = parquet.read_row_group(i, columns=["row_pos", "col_pos", "value"])
+        stop = start + group.num_rows
+        rows, cols = (group.column(c).to_numpy() for c in ("row_pos", "col_pos"))
+        if stop > block.size or not _next_cells(rows, cols, start, width):
+            return None
+        block[start:stop] = group.column("value").to_numpy()
+        start = stop
+        del group, rows, cols
+        release_arrow_memory()
+    return block.reshape(n, width) if start == block.size else None
+
+
+def _next_cells(rows: np.ndarray, cols: np.ndarray, start: int, width: int) -> bool:
+    """Whether ``rows, cols`` are the cells ``start, start + 1, ...`` of a row-major matrix
+    ``width`` wide."""
+    flat = np.arange(start, start + rows.size, dtype=np.int64)
+    row_of, col_of = np.divmod(flat, width)
+    return bool((rows == row_of).all() and (cols == col_of).all())
 
 
 def landed_table_indicators(task: LandedTableTask) -> pd.DataFrame:

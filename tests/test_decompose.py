@@ -174,3 +174,45 @@ def test_a_worker_computes_its_table_from_the_landed_flows_file(tmp_path, statis
     gone = LandedTableTask(task.key, task.economies, str(tmp_path / "no.parquet"), {}, {})
     with pytest.raises(CannotRun, match=r"edition 62 2018 \(2022-03\): cannot read .*no\.parquet"):
         landed_table_indicators(gone)
+
+
+@pytest.mark.parametrize(
+    ("order", "error"),
+    [
+        ("row-major", None),  # read one row group at a time
+        ("two cells swapped", None),  # in a later row group: the whole file read instead
+        ("last cell missing", r"cell \(row 2, column 5\) is missing"),
+        ("a cell twice", r"cell \(row 0, column 1\) is 2 times"),
+    ],
+)
+def test_a_landed_block_is_read_by_row_group_or_whole(tmp_path, monkeypatch, order, error):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analysis.decompose import LandedTableTask, read_landed_block
+
+    n, width = 3, 6
+    matrix = np.random.default_rng(7).normal(size=(n, width))
+    flat = np.arange(n * width)
+    if order == "two cells swapped":
+        flat[[12, 15]] = flat[[15, 12]]
+    elif order == "last cell missing":
+        flat = flat[:-1]
+    elif order == "a cell twice":
+        flat = np.append(flat, 1)
+    rows, cols = np.divmod(flat.astype(np.int32), width)
+    sha = pa.array(["a"] * flat.size)
+    cells = pa.table(
+        {"row_pos": rows, "col_pos": cols, "value": matrix.ravel()[flat], "file_sha256": sha}
+    )
+    path = tmp_path / "flows.parquet"
+    pq.write_table(cells, path, row_group_size=5)
+    monkeypatch.setattr(analysis.decompose, "_shape", lambda economies: (n, width))
+    task = LandedTableTask(TableKey("62", "v", 2018, "a"), ("E0",), str(path), {}, {})
+    if order == "row-major":  # never the whole file at once
+        monkeypatch.setattr(analysis.decompose, "block_from_positions", None)
+    if error is None:
+        npt.assert_array_equal(read_landed_block(task), matrix)
+    else:
+        with pytest.raises(ValueError, match=error):
+            read_landed_block(task)

@@ -42,13 +42,16 @@ class LeontiefSolver:
     def __init__(self, table: IOTable) -> None:
         self.table = table
         n, N = table.n, table.N
-        A = table.A
-        # imported coefficients kept as their own matrix: A - A_D computed as a difference
-        # of products would turn structural zeros into rounding noise (~1e-13)
-        self._AF = A * ~table.domestic_mask
-        # I - A in one n x n array, Fortran-ordered so that LAPACK factorises it in place
-        identity_minus_a = np.negative(A, out=np.empty((n, n), order="F"))
+        # two n x n arrays written from Z and x, not three (A is not formed): I - A,
+        # Fortran-ordered so that LAPACK factorises it in place, and the imported
+        # coefficients A_F = A - A_D as their own matrix (a difference of products would turn
+        # structural zeros into rounding noise, ~1e-13)
+        identity_minus_a = table.coefficients(np.zeros((n, n), order="F"))
+        np.negative(identity_minus_a, out=identity_minus_a)
         identity_minus_a[np.diag_indices(n)] += 1.0
+        self._AF = table.coefficients(np.zeros((n, n)))
+        for g in range(table.G):
+            self._AF[g * N : (g + 1) * N, g * N : (g + 1) * N] = 0.0
         self._lu = self._factor(identity_minus_a, "(I - A)", overwrite=True)
         del identity_minus_a
         eye = np.eye(N)

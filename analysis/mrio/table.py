@@ -162,8 +162,15 @@ class IOTable:
     @cached_property
     def A(self) -> FloatArray:
         """Input coefficients ``Z diag(x)^-1`` (columns with x = 0 are 0)."""
-        x = self.x
-        return np.divide(self.Z, x[None, :], out=np.zeros_like(self.Z), where=x[None, :] != 0)
+        return self.coefficients(np.zeros((self.n, self.n)))
+
+    def coefficients(
+        self, out: FloatArray, rows: slice = slice(None), cols: slice = slice(None)
+    ) -> FloatArray:
+        """``A[rows, cols]`` written into ``out`` (zeros, the block's shape), not cached: a
+        caller that needs the coefficients once, transformed, saves the n x n of :attr:`A`."""
+        x = self.x[cols]
+        return np.divide(self.Z[rows, cols], x[None, :], out=out, where=x[None, :] != 0)
 
     @cached_property
     def v(self) -> FloatArray:
@@ -173,5 +180,8 @@ class IOTable:
     @cached_property
     def A_blocks(self) -> FloatArray:
         """Domestic blocks ``A_ss`` stacked, shape (G, N, N)."""
-        N = self.N
-        return np.stack([self.A[g * N : (g + 1) * N, g * N : (g + 1) * N] for g in range(self.G)])
+        N, blocks = self.N, np.zeros((self.G, self.N, self.N))
+        for g in range(self.G):
+            own = slice(g * N, (g + 1) * N)
+            self.coefficients(blocks[g], own, own)
+        return blocks
