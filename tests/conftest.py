@@ -40,6 +40,34 @@ def tiny_raw(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_published(tmp_path_factory, repo_root):
+    """A tiny warehouse (PRC, USA, RoW; 2007-2009; the panel is 2008-2009) published by
+    ``build_warehouse`` as `gvc build` publishes it, once per test process: ``Paths`` under
+    one root (history and reports there too). Tests copy what they change.
+
+    Two sample years are not enough: the exposure is standardised over the panel years
+    (from 2008), and one panel year has no standard deviation, so the quality gate fails.
+    """
+    from analysis.config import Paths
+    from analysis.publish import build_warehouse
+    from analysis.sample import write_sample
+
+    root = tmp_path_factory.mktemp("tiny_published")
+    paths = Paths(
+        home=repo_root,
+        raw=root / "raw",
+        landing=root / "landing",
+        warehouse=root / "wh" / "gvc.duckdb",
+        history=root / "history.duckdb",
+        reports=root / "reports",
+    )
+    write_sample(paths.raw, size="tiny", years=[2007, 2008, 2009])
+    report = build_warehouse(paths, echo=False)
+    assert report.quality is not None and report.quality.passed
+    return paths
+
+
+@pytest.fixture(scope="session")
 def built(tmp_path_factory, repo_root):
     """The default sample, written and published by the CLI once per test process:
     ``(root, env)``. Tests that write give themselves their own reports and history."""
@@ -70,13 +98,16 @@ HEAVY_FIRST = (
 
 #: Modules that share a session fixture, each family run whole by one xdist worker so that
 #: the fixture is made once, not once per worker: the default sample built by the CLI
-#: (``built``), the estimated panels, the refreshed tiny fixture. Every other module is a
+#: (``built``), the estimated panels, the refreshed tiny fixture, the tiny warehouse published
+#: in-process (``tiny_published``). Every other module is a
 #: unit of its own, as with ``--dist loadfile``.
 FIXTURE_FAMILIES = {
     "tests/test_end_to_end.py": "built",
     "tests/test_scenario.py": "built",
     "tests/refresh/": "refreshed",
     "tests/panel/": "panel",
+    "tests/test_quality_gate.py": "tiny_published",
+    "tests/test_sql.py": "tiny_published",
 }
 
 

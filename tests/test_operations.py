@@ -131,9 +131,16 @@ def _own_landing_and_warehouse(tiny, tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_piped_build_prints_steps_with_timings_and_no_colour(tiny, tmp_path):
-    env = _own_landing_and_warehouse(tiny, tmp_path)
-    result = gvc("build", env=env)
+@pytest.fixture(scope="module")
+def piped_build(tiny, tmp_path_factory):
+    """``gvc build`` of the tiny sample with its output piped, the per-table work in this
+    process: ``(result, warehouse)``."""
+    env = _own_landing_and_warehouse(tiny, tmp_path_factory.mktemp("piped"))
+    return gvc("build", env=env), Path(env["GVC_WAREHOUSE"])
+
+
+def test_piped_build_prints_steps_with_timings_and_no_colour(piped_build):
+    result, _ = piped_build
     assert result.returncode == 0, result.stderr
     assert not ANSI.search(result.stdout + result.stderr)
     assert re.search(r"^\S+ \S+ ingest: started \(\d+ items\)$", result.stdout, re.M)
@@ -190,18 +197,26 @@ def _dbt_running_the_build(pid: int, warehouse_dir: Path, timeout: float = 300) 
     raise AssertionError(f"no dbt child of {pid} building within {timeout}s")
 
 
-def test_marts_identical_in_process_and_on_one_and_two_dask_workers(tiny, tmp_path, repo_root):
+def test_marts_identical_in_process_and_on_one_and_two_dask_workers(
+    tiny, piped_build, tmp_path, repo_root
+):
     """The same marts (12 significant digits) whether the per-table work runs in this
-    process, on one Dask worker or on two worker processes of a local cluster."""
+    process (the piped build), on one Dask worker or on two worker processes of a local
+    cluster."""
     root, _ = tiny
-    prints = {}
-    for workers in ("0", "1", "2"):
+    result, in_process = piped_build
+    assert result.returncode == 0, result.stderr
+    warehouses = {"0": in_process}
+    for workers in ("1", "2"):
         run_root = tmp_path / f"w{workers}"
         shutil.copytree(root / "raw", run_root / "raw")
         env = env_for(run_root, repo_root, GVC_WORKERS=workers)
         result = gvc("build", "--quiet", env=env)
         assert result.returncode == 0, result.stdout + result.stderr
-        with duckdb.connect(str(run_root / "wh" / "gvc.duckdb"), read_only=True) as con:
+        warehouses[workers] = run_root / "wh" / "gvc.duckdb"
+    prints = {}
+    for workers, warehouse in warehouses.items():
+        with duckdb.connect(str(warehouse), read_only=True) as con:
             prints[workers] = {
                 table: fingerprint(con.execute(f"select * from {table} order by all").df())
                 for table in ("fct_gvc_participation", "mart_resilience", "mart_icc_ics")

@@ -47,17 +47,9 @@ def _mart(warehouse: Path):
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, repo_root):
-    from analysis.sample import write_sample
-
-    root = tmp_path_factory.mktemp("published")
-    raw = root / "raw"
-    write_sample(raw, size="tiny", years=[2007, 2008, 2009])
-    paths = _paths(root, repo_root, raw, root / "wh" / "gvc.duckdb")
-    report = build_warehouse(paths, echo=False)
-    assert report.quality is not None and report.quality.passed
-    assert _mart(paths.warehouse)[0][0] == 28
-    return paths
+def published(tiny_published):
+    assert _mart(tiny_published.warehouse)[0][0] == 28
+    return tiny_published
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -79,26 +80,10 @@ def handmade(tmp_path_factory, repo_root) -> Paths:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, repo_root) -> Paths:
-    """A tiny warehouse (2007-2009) built and published as `gvc build` does it (~40 s).
-
-    Two sample years are not enough: the exposure is standardised over the panel years
-    (from 2008), and one panel year has no standard deviation, so the quality gate fails.
-    """
-    from analysis.publish import build_warehouse
-    from analysis.sample import write_sample
-
-    root = tmp_path_factory.mktemp("sql_built")
-    paths = Paths(
-        home=repo_root,
-        raw=root / "raw",
-        landing=root / "landing",
-        warehouse=root / "wh" / "gvc.duckdb",
-        history=root / "wh" / "history.duckdb",
-        reports=root / "reports",
-    )
-    write_sample(paths.raw, size="tiny", years=[2007, 2008, 2009])
-    build_warehouse(paths, echo=False)
+def built(tiny_published, tmp_path_factory) -> Paths:
+    """The tiny warehouse published as `gvc build` publishes it (conftest), with a history
+    file of this module's own."""
+    paths = replace(tiny_published, history=tmp_path_factory.mktemp("sql_history") / "h.duckdb")
     _make_history(paths.history)
     return paths
 
