@@ -291,8 +291,9 @@ def _next_cells(rows: np.ndarray, cols: np.ndarray, start: int, width: int) -> b
 
 
 def landed_table_indicators(task: LandedTableTask) -> pd.DataFrame:
-    """:func:`table_indicators` of the table in ``task``'s landed flows file; the block (a
-    view of Arrow's buffers) is handed back to the operating system once computed."""
+    """:func:`table_indicators` of the table in ``task``'s landed flows file; what Arrow's
+    allocator kept of the read (all of it when the whole file was read) is handed back to
+    the operating system once computed."""
     try:
         return table_indicators(
             TableTask(task.key, task.economies, read_landed_block(task), task.groups, task.regions)
