@@ -15,6 +15,21 @@ from analysis import build_record
 BIN = Path(sys.executable).parent
 
 
+def paths_under(root: Path, home: Path):
+    """``Paths`` of a private root: raw, landing and reports in it, the warehouse and the
+    history file in ``root/wh``."""
+    from analysis.config import Paths
+
+    return Paths(
+        home=home,
+        raw=root / "raw",
+        landing=root / "landing",
+        warehouse=root / "wh" / "gvc.duckdb",
+        history=root / "wh" / "history.duckdb",
+        reports=root / "reports",
+    )
+
+
 def gvc(*args: str, env: dict[str, str], timeout: int = 900) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(BIN / "gvc"), *args], env=env, capture_output=True, text=True, timeout=timeout

@@ -42,25 +42,17 @@ def tiny_raw(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_published(tmp_path_factory, repo_root):
     """A tiny warehouse (PRC, USA, RoW; 2007-2009; the panel is 2008-2009) published by
-    ``build_warehouse`` as `gvc build` publishes it, once per test process: ``Paths`` under
-    one root (history and reports there too). Tests copy what they change.
+    ``build_warehouse`` as `gvc build` publishes it, once per test process (``Paths`` under
+    one root). Tests copy what they change.
 
     Two sample years are not enough: the exposure is standardised over the panel years
     (from 2008), and one panel year has no standard deviation, so the quality gate fails.
     """
-    from analysis.config import Paths
     from analysis.publish import build_warehouse
     from analysis.sample import write_sample
+    from tests.cli import paths_under
 
-    root = tmp_path_factory.mktemp("tiny_published")
-    paths = Paths(
-        home=repo_root,
-        raw=root / "raw",
-        landing=root / "landing",
-        warehouse=root / "wh" / "gvc.duckdb",
-        history=root / "history.duckdb",
-        reports=root / "reports",
-    )
+    paths = paths_under(tmp_path_factory.mktemp("tiny_published"), repo_root)
     write_sample(paths.raw, size="tiny", years=[2007, 2008, 2009])
     report = build_warehouse(paths, echo=False)
     assert report.quality is not None and report.quality.passed

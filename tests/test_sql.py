@@ -37,6 +37,7 @@ from analysis.sql import (
     run_query,
 )
 from analysis.sql.shell import Display, Shell, run_prompt, run_script, statement_complete
+from tests.cli import paths_under
 
 BIN = Path(sys.executable).parent
 SLOW = "select count(*) from range(1000000) a, range(1000000) b where a.range + b.range > 3"
@@ -63,15 +64,7 @@ def _make_history(path: Path) -> None:
 @pytest.fixture(scope="module")
 def handmade(tmp_path_factory, repo_root) -> Paths:
     """A hand-made warehouse and history file; raw and landing folders exist but are empty."""
-    root = tmp_path_factory.mktemp("sql")
-    paths = Paths(
-        home=repo_root,
-        raw=root / "raw",
-        landing=root / "landing",
-        warehouse=root / "wh" / "gvc.duckdb",
-        history=root / "wh" / "history.duckdb",
-        reports=root / "reports",
-    )
+    paths = paths_under(tmp_path_factory.mktemp("sql"), repo_root)
     paths.raw.mkdir()
     paths.landing.mkdir()
     _make_warehouse(paths.warehouse)
