@@ -90,9 +90,9 @@ HEAVY_FIRST = (
 
 #: Modules that share a session fixture, each family run whole by one xdist worker so that
 #: the fixture is made once, not once per worker: the default sample built by the CLI
-#: (``built``), the estimated panels, the refreshed tiny fixture, the tiny warehouse published
-#: in-process (``tiny_published``). Every other module is a
-#: unit of its own, as with ``--dist loadfile``.
+#: (``built``), the estimated panels, the refreshed tiny fixture, the tiny warehouse
+#: published in-process (``tiny_published``). Every other module is a unit of its own, as
+#: with ``--dist loadfile``.
 FIXTURE_FAMILIES = {
     "tests/test_end_to_end.py": "built",
     "tests/test_scenario.py": "built",
