@@ -78,16 +78,6 @@ class LandedTableTask:
     regions: dict[str, str]
 
 
-def _row_major(rows: np.ndarray, cols: np.ndarray, n: int, width: int) -> bool:
-    """Whether ``n * width`` cells are those of an ``n x width`` matrix in row-major order
-    (compared as n x width grids against broadcast ranges: no position array is built)."""
-    grid_rows, grid_cols = rows.reshape(n, width), cols.reshape(n, width)
-    return bool(
-        (grid_cols == np.arange(width)[None, :]).all()
-        and (grid_rows == np.arange(n)[:, None]).all()
-    )
-
-
 def block_from_positions(
     rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n: int, width: int, what: str
 ) -> np.ndarray:
@@ -97,7 +87,7 @@ def block_from_positions(
     Cells that arrive in row-major order (as staged: the readers land them so and DuckDB scans
     keep insertion order) are the matrix already: ``values`` reshaped, without a copy.
     """
-    if rows.size == n * width and _row_major(rows, cols, n, width):
+    if rows.size == n * width and _next_cells(rows, cols, 0, width):
         return np.asarray(values, dtype=float).reshape(n, width)
     flat = rows.astype(np.int64) * width + cols.astype(np.int64)
     if flat.size and (flat.min() < 0 or flat.max() >= n * width):
