@@ -225,11 +225,13 @@ test:
 # A test compiles the LaTeX tables with pdflatex (booktabs, threeparttable). Where they are
 # missing and this runs as root with apt-get (Debian, Ubuntu, CI), they are installed from
 # Debian's packages (about 30-60 s, once); elsewhere the test fails naming what to install.
+# TEX_STY: the packages of analysis/panel/render.py's LATEX_PACKAGES (tests/test_makefile.py).
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra
+TEX_STY := booktabs.sty threeparttable.sty
 tex:
-	@if command -v pdflatex >/dev/null 2>&1 && kpsewhich booktabs.sty threeparttable.sty >/dev/null 2>&1; then exit 0; fi; \
+	@if command -v pdflatex >/dev/null 2>&1 && kpsewhich $(TEX_STY) >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
-	  echo "make: warning: pdflatex with booktabs and threeparttable is missing, and the LaTeX test will fail: install them (Debian/Ubuntu: sudo apt-get install $(TEX_PACKAGES))" >&2; exit 0; fi; \
+	  echo "make: warning: pdflatex with $(TEX_STY) is missing, and the LaTeX test will fail: install them (Debian/Ubuntu: sudo apt-get install $(TEX_PACKAGES))" >&2; exit 0; fi; \
 	echo "make: installing pdflatex for the LaTeX tables' test (Debian: $(TEX_PACKAGES)) ..."; \
 	log=$$(mktemp); \
 	if { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); } >"$$log" 2>&1; then \

@@ -49,3 +49,17 @@ def test_venv_is_reused_after_a_touch_and_rebuilt_after_a_change(tmp_path):
     changed = _run(tmp_path, "check")
     assert changed.returncode == 10
     assert "constraints.txt changed since .venv was installed" in changed.stderr
+
+
+def test_make_tex_checks_the_packages_the_latex_tables_use():
+    """`make tex` (run by `make test`) looks for the .sty files of the packages the LaTeX
+    tables load: a package added to one and not the other fails here, not in CI's LaTeX
+    test."""
+    from analysis.panel.render import LATEX_PACKAGES
+
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    found = re.search(r"^TEX_STY := (.*)$", text, re.M)
+    assert found, "no TEX_STY in the Makefile"
+    used = {re.fullmatch(r"\\usepackage\{(\w+)\}", p).group(1) + ".sty" for p in LATEX_PACKAGES}
+    assert set(found.group(1).split()) == used
+    assert "kpsewhich $(TEX_STY)" in text

@@ -99,14 +99,24 @@ def test_a_local_cluster_serves_http_on_a_free_loopback_port_only():
     taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     with contextlib.suppress(OSError):  # taken by something else: the case under test too
         taken.bind(("127.0.0.1", 8787))
+    before = _listening()
     with taken, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with runner(ClusterSpec(workers=1)) as run:
             assert run.map(lambda x: x + 1, [1]) == [2]
             http = run.cluster.scheduler.http_server
-            ports = {s.getsockname()[:2] for s in http._sockets.values()}
+            opened = _listening() - before  # the scheduler's comm and its HTTP server
     assert not [w for w in caught if "already in use" in str(w.message)]
-    assert ports and all(host == "127.0.0.1" and port != 8787 for host, port in ports)
+    assert (http.address, http.port) in opened
+    assert all(host == "127.0.0.1" and port != 8787 for host, port in opened)
+
+
+def _listening() -> set[tuple[str, int]]:
+    """(host, port) of every TCP socket this process listens on."""
+    import psutil
+
+    connections = psutil.Process().net_connections(kind="tcp")
+    return {c.laddr[:2] for c in connections if c.status == psutil.CONN_LISTEN}
 
 
 def test_a_local_cluster_stops_in_the_background_when_done():
