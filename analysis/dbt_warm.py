@@ -38,7 +38,7 @@ from pathlib import Path
 #: its parse takes a core beside the ingest's worker whatever its niceness, which is why 10
 #: and 19 measured the same. Measured 2026-11-27, a new year's build with the child in the
 #: build's session (the niceness in effect): the ingest 6.1-6.8 s against 6.1-8.0 s, but the
-#: parse then ended after it (dbt 9.8-12.1 s against 9.4-10.6 s), the builds 18.8-20.5 s
+#: parse then ended after it (dbt 9.8-12.1 s against 9.5-10.6 s), the builds 18.8-20.5 s
 #: against 17.7-20.7 s: the build is bound by its 25-31 s of CPU on two cores either way.
 PARSE_NICENESS = 19
 
