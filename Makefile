@@ -222,10 +222,10 @@ test:
 	@$(MAKE) --no-print-directory -j2 venv tex GOAL=test
 	$(BIN)/python -m pytest
 
-# A test compiles the LaTeX tables with pdflatex (booktabs, threeparttable). Where they are
-# missing and this runs as root with apt-get (Debian, Ubuntu, CI), they are installed from
-# Debian's packages (about 30-60 s, once); elsewhere the test fails naming what to install.
-# TEX_STY: the packages of analysis/panel/render.py's LATEX_PACKAGES (tests/test_makefile.py).
+# A test compiles the LaTeX tables with pdflatex and the packages of TEX_STY (those of
+# analysis/panel/render.py's LATEX_PACKAGES: tests/test_makefile.py). Where they are missing
+# and this runs as root with apt-get (Debian, Ubuntu, CI), they are installed from Debian's
+# packages (about 30-60 s, once); elsewhere the test fails naming what to install.
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra
 TEX_STY := booktabs.sty threeparttable.sty
 tex:
