@@ -377,14 +377,16 @@ def landing(tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def faulty_landing(tmp_path) -> Iterator[Path]:
-    """The tiny landing with one flow row sold by an economy code that does not exist."""
+    """The tiny landing with one flow row sold by an economy code that does not exist, and
+    another bought for a use code that does not exist."""
     landing = write_landing(tmp_path / "landing")
     path = landing / "current" / "adb_mrio" / "flows" / "ADB-MRIO62-2018_test.parquet"
     table = pq.read_table(path)
-    economies = table.column("row_economy").to_pylist()
-    economies[123] = "XXX"
-    index = table.schema.get_field_index("row_economy")
-    table = table.set_column(index, table.schema.field(index), pa.array(economies, STR))
+    for column, row, code in (("row_economy", 123, "XXX"), ("col_code", 456, "F6")):
+        values = table.column(column).to_pylist()
+        values[row] = code
+        index = table.schema.get_field_index(column)
+        table = table.set_column(index, table.schema.field(index), pa.array(values, STR))
     pq.write_table(table, path)
     yield landing
 
@@ -480,13 +482,23 @@ def test_build_stages_every_table_and_passes_every_test(landing, tmp_path, monke
     assert "'extra'" in log
 
 
-def test_unknown_economy_code_fails_the_relationship_test(faulty_landing, tmp_path, monkeypatch):
+def test_unknown_codes_fail_the_relationship_and_accepted_values_tests(
+    faulty_landing, tmp_path, monkeypatch
+):
     result = dbt_build(tmp_path, faulty_landing, monkeypatch)
     assert not result.success
     failed = failed_nodes(result)
     relationship = "relationships_stg_adb_mrio__flows_from_economy__economy__ref_adb_economies_"
     assert failed.get(relationship) == "fail", failed
+    uses = next(
+        name for name in failed if name.startswith("accepted_values_stg_adb_mrio__flows_to_use")
+    )
     # the complete-table test sees the stray row economy too; nothing else fails
-    assert set(failed) == {relationship, "stg_adb_mrio__flows_complete_table"}
+    assert set(failed) == {relationship, uses, "stg_adb_mrio__flows_complete_table"}
     log = (tmp_path / "logs" / "dbt.log").read_text()
     assert f"Failure in test {relationship}" in log
+    # the project's accepted_values (macros/test_accepted_values.sql): one row per value
+    # outside the list, with its number of records
+    node = next(r.node for r in result.result.results if r.node.name == uses)
+    assert "anti join accepted" in node.compiled_code  # dispatched ahead of dbt's
+    assert query(tmp_path / "dev.duckdb", node.compiled_code) == [("F6", 1)]
