@@ -152,7 +152,8 @@ def _environment(
     runs in the database's folder and gets the database and the landing as paths relative to
     it: dbt reparses the whole project when the profile (the database path) changes, and the
     files that read a changed ``env_var``; relative paths keep them the same from one
-    warehouse folder to the next (``.candidate.duckdb``, ``../landing``).
+    warehouse folder to the next (``.candidate.duckdb``, ``../landing``; a build's ``extra``
+    gives the landing version it holds, ``.dbt-build/landing``: ``analysis.publish``).
 
     dbt's file log (``logs/dbt.log``) keeps what it prints, warnings and errors, not its
     debug events (each node's SQL, connections, artifacts), unless ``DBT_LOG_LEVEL_FILE``

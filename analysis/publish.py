@@ -18,6 +18,7 @@ nothing is rebuilt.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import threading
 import time
@@ -42,7 +43,7 @@ from analysis.dbt_warm import lower_thread_priority
 from analysis.errors import BadInput, CannotRun, describe_os_error
 from analysis.ingest.checks import editions
 from analysis.ingest.landing import IngestReport, ingest_all
-from analysis.ingest.store import LandingStore, Manifest
+from analysis.ingest.store import LandingStore, Manifest, PinnedVersion
 from analysis.lock import writer_lock
 from analysis.parallel import ClusterSpec, Runner, runner
 from analysis.progress import interactive, step
@@ -148,14 +149,36 @@ def resolve_panel_edition(requested: str | None, landed: dict[str, list[int]]) -
     )
 
 
-def _landing(paths: Paths) -> Manifest:
-    manifest = LandingStore(paths.landing).manifest()
-    if manifest is None or "adb_mrio" not in manifest.sources:
+def _landing(paths: Paths) -> PinnedVersion:
+    """The current landing version, held for the build (released by the caller)."""
+    pinned = LandingStore(paths.landing).pin_current()
+    if pinned is None or "adb_mrio" not in pinned.manifest.sources:
+        if pinned is not None:
+            pinned.release()
         raise CannotRun(
             f"nothing is landed in {paths.landing}: put raw files in {paths.raw} (or write "
             "the synthetic sample with `gvc sample`) and run `gvc build`"
         )
-    return manifest
+    return pinned
+
+
+def build_landing(paths: Paths) -> Path:
+    """The landing dbt reads in a build: ``<dbt work>/landing``, whose ``current`` links to
+    the version the build holds (:func:`_link_build_landing`). The path is the same in every
+    build of the warehouse, so it does not make dbt parse again."""
+    return dbt_work(paths) / "landing"
+
+
+def _link_build_landing(paths: Paths, version: Path) -> None:
+    """Point ``current`` of :func:`build_landing` at ``version`` (replaced atomically): dbt
+    and the workers read that version from start to end, whatever an ingest for another
+    warehouse sharing the landing makes current meanwhile."""
+    folder = build_landing(paths)
+    folder.mkdir(parents=True, exist_ok=True)
+    link = folder / f".current-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    os.symlink(version.resolve(), link)
+    os.replace(link, folder / "current")
 
 
 def _settings(manifest: Manifest, panel_edition: str | None) -> dict[str, str]:
@@ -282,10 +305,13 @@ class ChecksPreload:
             preload()
 
 
-def _dbt_env(run: Runner) -> dict[str, str]:
-    """dbt's Dask settings: the build's cluster, or in-process work when it has none."""
+def _dbt_env(paths: Paths, run: Runner) -> dict[str, str]:
+    """dbt's environment in a build: the landing version the build holds
+    (:func:`build_landing`, relative to the candidate's folder, where dbt runs) and the Dask
+    settings (the build's cluster, or in-process work when it has none)."""
     cluster = ClusterSpec(scheduler=run.address) if run.address else ClusterSpec(workers=0)
-    return cluster.env()
+    landing = os.path.relpath(build_landing(paths), candidate_path(paths).parent)
+    return {"GVC_LANDING": landing, **cluster.env()}
 
 
 def _warm_dbt(
@@ -297,7 +323,7 @@ def _warm_dbt(
     try:
         return WarmDbt(
             paths=paths, database=candidate_path(paths), work=dbt_work(paths),
-            variables={"panel_edition": edition or "62"}, env=_dbt_env(run),
+            variables={"panel_edition": edition or "62"}, env=_dbt_env(paths, run),
         )  # fmt: skip
     except OSError:  # the build starts its dbt when it needs it
         return None
@@ -310,7 +336,8 @@ def _dbt_build(
     with step("dbt build", 1, progress and not (echo and interactive())):
         return run_dbt(
             ["build", *selected], paths=paths, database=candidate, variables=variables,
-            env=_dbt_env(run), echo=echo, work=dbt_work(paths), on_line=on_line, warm=warm,
+            env=_dbt_env(paths, run), echo=echo, work=dbt_work(paths), on_line=on_line,
+            warm=warm,
         )  # fmt: skip
 
 
@@ -437,7 +464,20 @@ class _Ahead:
 
 
 def _build(paths, report, panel_edition, force, run, echo, progress, published, ahead) -> None:
-    manifest = _landing(paths)
+    pinned = _landing(paths)
+    try:
+        _build_version(
+            pinned, paths, report, panel_edition, force, run, echo, progress, published, ahead
+        )
+    finally:
+        pinned.release()
+
+
+def _build_version(
+    pinned, paths, report, panel_edition, force, run, echo, progress, published, ahead
+) -> None:
+    """The build of the landing version ``pinned`` (held until the build ends)."""
+    manifest = pinned.manifest
     record = BuildRecord(
         inputs=manifest.hashes(),
         landing_version=manifest.version,
@@ -448,7 +488,7 @@ def _build(paths, report, panel_edition, force, run, echo, progress, published, 
     if published is not None and not force and published.same_build(record):
         report.status = "up to date"
         return
-    variables = dict(record.settings)  # the sources read the current landing version
+    variables = dict(record.settings)
     selected = incremental.selection(published, record)
     candidate = _start_candidate(paths, record, published, ahead.copy)
     t0 = time.perf_counter()
@@ -456,6 +496,7 @@ def _build(paths, report, panel_edition, force, run, echo, progress, published, 
         checks = ahead.checks or ChecksPreload.for_build(
             incremental.changed(selected) if selected else None
         )
+        _link_build_landing(paths, pinned.path)
         report.dbt = _dbt_build(
             paths, candidate, variables, selected, run, echo, progress,
             checks.start_after_node, ahead.warm,

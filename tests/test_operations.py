@@ -69,6 +69,44 @@ def test_empty_raw_folder_says_run_gvc_sample(tmp_path, repo_root):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_a_build_reads_the_landing_version_it_started_with(tiny, tmp_path, repo_root, monkeypatch):
+    """Two warehouses share one landing. While this build's dbt runs, an ingest for the
+    other warehouse makes a version without the 2009 table current and cleans the landing:
+    the build still stages and publishes the version it started with, whose files stay
+    until it ends; the next clean removes them."""
+    import analysis.publish as publish
+    from analysis.ingest import ingest_all
+    from analysis.ingest.store import LandingStore
+    from tests.cli import paths_under
+
+    root, _ = tiny
+    paths = paths_under(tmp_path / "one", repo_root)
+    shutil.copytree(root / "raw", paths.raw)
+    other_raw = tmp_path / "other" / "raw"
+    shutil.copytree(root / "raw", other_raw)
+    (other_raw / "adb_mrio" / "ADB-MRIO-2009_synthetic.xlsx").unlink()
+    store = LandingStore(paths.landing)
+    real, seen = publish._dbt_build, {}
+
+    def dbt_build_after_another_ingest(*args, **kwargs):
+        seen["held"] = store.current()
+        ingest_all(other_raw, paths.landing)
+        seen["current"] = store.current()
+        seen["kept"] = (seen["held"] / "manifest.json").is_file()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(publish, "_dbt_build", dbt_build_after_another_ingest)
+    report = publish.build_warehouse(paths, echo=False)
+    assert report.quality is not None and report.quality.passed
+    assert seen["current"] != seen["held"] and seen["kept"]
+    assert report.record.landing_version == seen["held"].name
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        staged = con.execute("select list(year order by year) from stg_adb_mrio__files").fetchone()
+        panel = con.execute("select max(year) from mart_icc_ics").fetchone()
+    assert staged == ([2007, 2008, 2009],) and panel == (2009,)
+    assert store.clean() == [seen["held"]]
+
+
 def test_panel_edition_not_landed_names_the_landed_ones(tiny, tmp_path):
     root, env = tiny
     env = {

@@ -7,16 +7,24 @@ Layout of ``GVC_LANDING`` (default ``warehouse/landing``)::
         manifest.json                          raw files landed (name, SHA-256, tables, what
                                                each file is), when, and by which readers
         adb_mrio/flows/<raw file name>.parquet ...
+    .pins/v-20261126T023001-9f2c1a0b.lock      locked (shared) by the builds reading it
 
 An ingest writes a complete new version in a temporary folder (unchanged raw files are
 hard-linked from the current version, not read again), then renames it and replaces the
 ``current`` link with ``os.replace``, which is atomic: a kill at any instant leaves the
 previous landing or the new one for every source, never a mix. Leftovers of a killed run
 (temporary folders, versions no longer current) are removed by the next ingest.
+
+A build reads one version from start to end (:meth:`LandingStore.pin_current`): it holds a
+shared ``flock`` on ``.pins/<version>.lock`` meanwhile, and an ingest removes a version no
+longer current only when it can lock that file exclusively, so an ingest for another
+warehouse sharing the landing (``GVC_LANDING``) never deletes the files a build is reading;
+the next ingest after the build removes them.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -25,11 +33,13 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from analysis.errors import CannotRun, describe_os_error
 
 CURRENT, MANIFEST, FORMAT = "current", "manifest.json", 1
+#: Folder of the lock files by which builds hold the versions they read (one per version).
+PINS = ".pins"
 #: Folders of the landing layout before versions (one folder per source), removed on commit.
 LEGACY = ("adb_mrio", "kof", "nbs")
 
@@ -120,6 +130,28 @@ def parquet_name(raw_name: str) -> str:
     return f"{raw_name}.parquet"
 
 
+@dataclass
+class PinnedVersion:
+    """A landing version held against removal (a shared lock) until :meth:`release`."""
+
+    path: Path
+    manifest: Manifest
+    handle: IO[str]
+
+    def release(self) -> None:
+        self.handle.close()  # closing the file drops its lock
+
+
+def _read_manifest(version: Path) -> Manifest:
+    try:
+        return Manifest.from_json((version / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError) as exc:
+        raise CannotRun(
+            f"the landing manifest {version / MANIFEST} cannot be read ({exc}); run "
+            "`gvc ingest` after removing that landing version"
+        ) from None
+
+
 class LandingStore:
     """The versions under ``root`` and the ``current`` pointer."""
 
@@ -150,15 +182,60 @@ class LandingStore:
     def manifest(self) -> Manifest | None:
         """The current version's manifest, or None; CannotRun if it cannot be read."""
         current = self.current()
-        if current is None:
+        return None if current is None else _read_manifest(current)
+
+    def _pin_file(self, version: Path) -> Path:
+        return self.root / PINS / f"{version.name}.lock"
+
+    def pin_current(self) -> PinnedVersion | None:
+        """The current version, held with a shared lock on its pin file until released so
+        that no ingest removes it (:meth:`clean`); None before the first ingest. When an
+        ingest made another version current and removed this one between the two steps, the
+        new current one is taken."""
+        while (current := self.current()) is not None:
+            pin = self._pin_file(current)
+            try:
+                pin.parent.mkdir(exist_ok=True)
+                handle = pin.open("a")
+            except OSError as exc:
+                raise CannotRun(describe_os_error(exc, "holding the landing version")) from None
+            fcntl.flock(handle, fcntl.LOCK_SH)  # waits while an ingest removes the version
+            if (current / MANIFEST).is_file():
+                try:
+                    return PinnedVersion(current, _read_manifest(current), handle)
+                except CannotRun:
+                    handle.close()
+                    raise
+            handle.close()
+        return None
+
+    def _unpinned(self, version: Path) -> IO[str] | None:
+        """The pin file of ``version`` locked exclusively (no build reads the version), or
+        None while a build holds it."""
+        pin = self._pin_file(version)
+        try:
+            pin.parent.mkdir(exist_ok=True)
+            handle = pin.open("a")
+        except OSError:  # cannot tell: keep the version
             return None
         try:
-            return Manifest.from_json((current / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError, TypeError) as exc:
-            raise CannotRun(
-                f"the landing manifest {current / MANIFEST} cannot be read ({exc}); run "
-                "`gvc ingest` after removing that landing version"
-            ) from None
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return None
+        return handle
+
+    def _remove_version(self, version: Path) -> bool:
+        """Remove ``version`` and its pin file unless a build holds it; whether it was."""
+        held = self._unpinned(version)
+        if held is None:
+            return False
+        try:
+            shutil.rmtree(version, ignore_errors=True)
+            self._pin_file(version).unlink(missing_ok=True)
+        finally:
+            held.close()
+        return True
 
     def begin(self) -> Path:
         """A new, empty temporary folder for the next version."""
@@ -188,7 +265,8 @@ class LandingStore:
         return version
 
     def clean(self) -> list[Path]:
-        """Remove temporary folders, versions other than the current one, legacy folders."""
+        """Remove temporary folders, versions other than the current one (except those a
+        build holds: :meth:`pin_current`), legacy folders."""
         current = self.current()
         removed = []
         for entry in self.root.iterdir() if self.root.is_dir() else []:
@@ -202,6 +280,9 @@ class LandingStore:
             if stale and entry != self.pointer:
                 if entry.is_symlink() or entry.is_file():
                     entry.unlink(missing_ok=True)
+                elif entry.name.startswith(("v-", ".old-")):
+                    if not self._remove_version(entry):
+                        continue  # a build reads it: a later ingest removes it
                 else:
                     shutil.rmtree(entry, ignore_errors=True)
                 removed.append(entry)

@@ -19,7 +19,7 @@ import analysis.ingest.landing as landing
 from analysis.errors import CannotRun
 from analysis.ingest import SOURCES, IngestError, IngestReport, MissingSource, ingest_all
 from analysis.ingest.schemas import SCHEMAS
-from analysis.ingest.store import LandingStore, file_stat
+from analysis.ingest.store import PINS, LandingStore, file_stat
 from tests.ingest.conftest import put, write_adb, write_kof, write_nbs
 
 n, WIDTH = 70, 80
@@ -39,9 +39,10 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Anything but the current version and its pointer."""
+    """Anything but the current version, its pointer and the builds' pin files."""
     current = LandingStore(folder).current()
-    return sorted(p.name for p in folder.iterdir() if p.name != "current" and p != current)
+    kept = {"current", PINS}
+    return sorted(p.name for p in folder.iterdir() if p.name not in kept and p != current)
 
 
 def test_sources_exported():
@@ -512,3 +513,39 @@ def test_refresh_hashes_only_the_raw_files_changed_since_landed(raw_set, tmp_pat
     digest = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in raw_set.rglob("*.*")}
     assert seen == {s: {n: digest[n] for n in seen[s]} for s in SOURCES}
     assert sorted(n for s in SOURCES for n in seen[s]) == sorted(digest)
+
+
+def test_a_version_a_build_holds_outlives_newer_ingests_until_released(raw_set, tmp_path):
+    """An ingest for another warehouse sharing the landing leaves the version a build reads
+    (its pin file locked shared) until the build lets go; the next clean removes it."""
+    out = tmp_path / "landing"
+    ingest_all(raw_set, out)
+    store = LandingStore(out)
+    pinned = store.pin_current()
+    held = pinned.path
+    assert pinned.manifest.version == held.name
+    assert len(pinned.manifest.sources["adb_mrio"]) == 2
+    (raw_set / "adb_mrio" / "ADB-MRIO1-2017_June2023.xlsx").unlink()
+    ingest_all(raw_set, out)  # a new version is current; the held one stays
+    assert store.current() != held and (held / "manifest.json").is_file()
+    assert leftovers(out) == [held.name]
+    assert (held / "adb_mrio" / "flows" / "ADB-MRIO1-2017_June2023.xlsx.parquet").is_file()
+    pinned.release()
+    assert store.clean() == [held]
+    assert leftovers(out) == [] and not (out / PINS / f"{held.name}.lock").exists()
+
+
+def test_pinning_takes_the_new_current_version_when_the_old_one_went(
+    raw_set, tmp_path, monkeypatch
+):
+    """Between finding the current version and locking it, an ingest may have made another
+    one current and removed the first: the new current one is held instead."""
+    out = tmp_path / "landing"
+    ingest_all(raw_set, out)
+    store = LandingStore(out)
+    real = store.current()
+    answers = iter([out / "v-20000101T000000-gone0000", real])
+    monkeypatch.setattr(LandingStore, "current", lambda self: next(answers))
+    pinned = store.pin_current()
+    assert pinned.path == real
+    pinned.release()
