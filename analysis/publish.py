@@ -170,15 +170,23 @@ def build_landing(paths: Paths) -> Path:
 
 
 def _link_build_landing(paths: Paths, version: Path) -> None:
-    """Point ``current`` of :func:`build_landing` at ``version`` (replaced atomically): dbt
-    and the workers read that version from start to end, whatever an ingest for another
-    warehouse sharing the landing makes current meanwhile."""
+    """Point ``current`` of :func:`build_landing` at ``version``: dbt and the workers read
+    that version from start to end, whatever an ingest for another warehouse sharing the
+    landing makes current meanwhile. A folder in its place (a warehouse folder copied with
+    the link followed) is removed first."""
     folder = build_landing(paths)
     folder.mkdir(parents=True, exist_ok=True)
-    link = folder / f".current-{os.getpid()}"
-    link.unlink(missing_ok=True)
-    os.symlink(version.resolve(), link)
-    os.replace(link, folder / "current")
+    _unlink_build_landing(paths)
+    os.symlink(version.resolve(), folder / "current")
+
+
+def _unlink_build_landing(paths: Paths) -> None:
+    """Remove the link of :func:`_link_build_landing` (it lives only while a build runs)."""
+    current = build_landing(paths) / "current"
+    if current.is_dir() and not current.is_symlink():
+        shutil.rmtree(current)
+    else:
+        current.unlink(missing_ok=True)
 
 
 def _settings(manifest: Manifest, panel_edition: str | None) -> dict[str, str]:
@@ -470,6 +478,8 @@ def _build(paths, report, panel_edition, force, run, echo, progress, published, 
             pinned, paths, report, panel_edition, force, run, echo, progress, published, ahead
         )
     finally:
+        with contextlib.suppress(OSError):  # the next build replaces it anyway
+            _unlink_build_landing(paths)
         pinned.release()
 
 

@@ -4,6 +4,7 @@ give the same numbers as in-process work."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -96,6 +97,8 @@ def test_a_build_reads_the_landing_version_it_started_with(tiny, tmp_path, repo_
         return real(*args, **kwargs)
 
     monkeypatch.setattr(publish, "_dbt_build", dbt_build_after_another_ingest)
+    # a warehouse folder copied with the link followed: a folder where dbt's link goes
+    (publish.build_landing(paths) / "current" / "adb_mrio").mkdir(parents=True)
     report = publish.build_warehouse(paths, echo=False)
     assert report.quality is not None and report.quality.passed
     assert seen["current"] != seen["held"] and seen["kept"]
@@ -104,6 +107,7 @@ def test_a_build_reads_the_landing_version_it_started_with(tiny, tmp_path, repo_
         staged = con.execute("select list(year order by year) from stg_adb_mrio__files").fetchone()
         panel = con.execute("select max(year) from mart_icc_ics").fetchone()
     assert staged == ([2007, 2008, 2009],) and panel == (2009,)
+    assert not os.path.lexists(publish.build_landing(paths) / "current")  # only during a build
     assert store.clean() == [seen["held"]]
 
 
