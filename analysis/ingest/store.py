@@ -197,15 +197,16 @@ class LandingStore:
             try:
                 pin.parent.mkdir(exist_ok=True)
                 handle = pin.open("a")
+                fcntl.flock(handle, fcntl.LOCK_SH)  # waits while an ingest removes the version
             except OSError as exc:
                 raise CannotRun(describe_os_error(exc, "holding the landing version")) from None
-            fcntl.flock(handle, fcntl.LOCK_SH)  # waits while an ingest removes the version
             if (current / MANIFEST).is_file():
                 try:
                     return PinnedVersion(current, _read_manifest(current), handle)
                 except CannotRun:
                     handle.close()
                     raise
+            pin.unlink(missing_ok=True)  # opening it made it again: the version is gone
             handle.close()
         return None
 

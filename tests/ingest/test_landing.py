@@ -544,8 +544,10 @@ def test_pinning_takes_the_new_current_version_when_the_old_one_went(
     ingest_all(raw_set, out)
     store = LandingStore(out)
     real = store.current()
-    answers = iter([out / "v-20000101T000000-gone0000", real])
+    gone = out / "v-20000101T000000-gone0000"
+    answers = iter([gone, real])
     monkeypatch.setattr(LandingStore, "current", lambda self: next(answers))
     pinned = store.pin_current()
     assert pinned.path == real
+    assert sorted(p.name for p in (out / PINS).iterdir()) == [f"{real.name}.lock"]
     pinned.release()
