@@ -4,7 +4,8 @@ An exclusive, non-blocking ``flock`` on ``warehouse/.refresh.lock``, taken by th
 functions that write (``ingest``, ``build_warehouse``, ``refresh``) so that a direct Python
 call is protected like the CLI. Re-entrant within a process (``refresh`` calls
 ``build_warehouse``, which calls ``ingest``). The kernel releases the lock when its holder
-dies, so a killed run never blocks the next one.
+dies, so a killed run never blocks the next one. An ingest also takes the landing's own lock
+(:func:`landing_lock`), for warehouses that share a landing.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from analysis.config import Paths
 from analysis.errors import CannotRun, describe_os_error
 
-_held: dict[Path, tuple[object, int]] = {}
+_held_locks: dict[Path, tuple[object, int]] = {}
 _guard = threading.Lock()
 
 
@@ -32,7 +33,7 @@ def lock_path(paths: Paths) -> Path:
     return paths.warehouse_dir / ".refresh.lock"
 
 
-def _acquire(path: Path):
+def _acquire(path: Path, running: str):
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = path.open("a+")
@@ -45,8 +46,7 @@ def _acquire(path: Path):
         holder = handle.read().strip() or "another process"
         handle.close()
         raise WriterLocked(
-            f"another ingest, build or refresh is running ({holder}); lock {path}. "
-            "Wait for it to finish and run again"
+            f"{running} is running ({holder}); lock {path}. Wait for it to finish and run again"
         ) from None
     handle.seek(0)
     handle.truncate()
@@ -58,20 +58,36 @@ def _acquire(path: Path):
 @contextmanager
 def writer_lock(paths: Paths) -> Iterator[None]:
     """Hold the writer lock of ``paths`` (re-entrant in this process); WriterLocked if taken."""
-    path = lock_path(paths).resolve()
+    with _held(lock_path(paths), "another ingest, build or refresh"):
+        yield
+
+
+@contextmanager
+def landing_lock(landing: Path) -> Iterator[None]:
+    """Hold the ingest lock of a landing folder, ``<landing>/.ingest.lock`` (re-entrant in
+    this process); WriterLocked if taken. Warehouses may share a landing (``GVC_LANDING``),
+    each with its own writer lock: this one lets one ingest at a time write the landing (an
+    ingest removes what it takes for the leftovers of a killed one: temporary folders)."""
+    with _held(Path(landing) / ".ingest.lock", f"another ingest into the landing {landing}"):
+        yield
+
+
+@contextmanager
+def _held(lock: Path, running: str) -> Iterator[None]:
+    path = lock.resolve()
     with _guard:
-        handle, depth = _held.get(path, (None, 0))
+        handle, depth = _held_locks.get(path, (None, 0))
         if handle is None:
-            handle = _acquire(path)
-        _held[path] = (handle, depth + 1)
+            handle = _acquire(path, running)
+        _held_locks[path] = (handle, depth + 1)
     try:
         yield
     finally:
         with _guard:
-            handle, depth = _held[path]
+            handle, depth = _held_locks[path]
             if depth == 1:
-                del _held[path]
+                del _held_locks[path]
                 fcntl.flock(handle, fcntl.LOCK_UN)
                 handle.close()
             else:
-                _held[path] = (handle, depth - 1)
+                _held_locks[path] = (handle, depth - 1)

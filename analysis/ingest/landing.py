@@ -33,7 +33,7 @@ from analysis.ingest.store import (
     parquet_name,
     reader_fingerprint,
 )
-from analysis.lock import writer_lock
+from analysis.lock import landing_lock, writer_lock
 from analysis.parallel import Runner, runner
 from analysis.progress import step
 
@@ -189,7 +189,9 @@ def ingest_all(
 ) -> IngestReport:
     """Land ``sources`` (default: all) from ``raw_dir`` as a new version of ``landing_dir``.
 
-    Does not take the writer lock (``ingest`` does). A source in ``keep_landed`` keeps its
+    Does not take the writer lock (``ingest`` does); takes the landing's ingest lock
+    (``analysis.lock.landing_lock``: WriterLocked while another process ingests into
+    ``landing_dir``, for any warehouse). A source in ``keep_landed`` keeps its
     landed files when its raw folder is missing or empty; other sources not asked for keep
     theirs as they are. Raises IngestError (landing untouched) on any invalid file.
     ``before_reading(files)`` runs once the plan holds files to read (new, or of another size
@@ -201,37 +203,39 @@ def ingest_all(
     unknown = [s for s in [*requested, *keep_landed] if s not in SOURCES]
     if unknown:
         raise IngestError(f"unknown source(s) {unknown}; known sources: {list(SOURCES)}")
-    store = LandingStore(landing_dir)
-    previous = store.manifest()
-    report = IngestReport(raw_dir, landing_dir)
-    reader = reader_fingerprint()
-    reuse = previous
-    if previous is not None and previous.reader != reader:
-        requested, reuse = list(SOURCES), None
-        report.notes.append(
-            "the landing was written by another version of the readers: every raw file of "
-            "every source is read again"
-        )
-    plan, landed, missing = _plan_sources(raw_dir, requested, keep_landed, previous, report)
-    if reuse is None and any(source not in plan for source in landed):
-        reader = ""  # files kept as other readers wrote them: read them again next time
-    _refuse_missing(raw_dir, missing, requested)
-    try:
-        tmp = store.begin()
-    except OSError as exc:
-        raise CannotRun(describe_os_error(exc, "creating the landing")) from None
-    try:
-        _land(plan, landed, reuse, store, tmp, report, run or Runner(), progress, before_reading)
-        for source, files in landed.items():
-            report.notes += CHECKS[source]({n: f.meta for n, f in files.items()})
-        report.version = store.commit(tmp, Manifest(sources=landed, reader=reader))
-    except OSError as exc:
-        raise CannotRun(describe_os_error(exc, "writing the landing")) from None
-    finally:
-        if tmp.exists():
-            store.clean()
-    report.seconds = time.perf_counter() - t0
-    return report
+    with landing_lock(landing_dir):  # warehouses may share it: one ingest at a time
+        store = LandingStore(landing_dir)
+        previous = store.manifest()
+        report = IngestReport(raw_dir, landing_dir)
+        reader = reader_fingerprint()
+        reuse = previous
+        if previous is not None and previous.reader != reader:
+            requested, reuse = list(SOURCES), None
+            report.notes.append(
+                "the landing was written by another version of the readers: every raw file of "
+                "every source is read again"
+            )
+        plan, landed, missing = _plan_sources(raw_dir, requested, keep_landed, previous, report)
+        if reuse is None and any(source not in plan for source in landed):
+            reader = ""  # files kept as other readers wrote them: read them again next time
+        _refuse_missing(raw_dir, missing, requested)
+        try:
+            tmp = store.begin()
+        except OSError as exc:
+            raise CannotRun(describe_os_error(exc, "creating the landing")) from None
+        try:
+            run = run or Runner()
+            _land(plan, landed, reuse, store, tmp, report, run, progress, before_reading)
+            for source, files in landed.items():
+                report.notes += CHECKS[source]({n: f.meta for n, f in files.items()})
+            report.version = store.commit(tmp, Manifest(sources=landed, reader=reader))
+        except OSError as exc:
+            raise CannotRun(describe_os_error(exc, "writing the landing")) from None
+        finally:
+            if tmp.exists():
+                store.clean()
+        report.seconds = time.perf_counter() - t0
+        return report
 
 
 def _plan_sources(raw_dir, requested, keep_landed, previous, report):

@@ -39,9 +39,10 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Anything but the current version, its pointer and the builds' pin files."""
+    """Anything but the current version, its pointer, the builds' pin files and the ingest
+    lock."""
     current = LandingStore(folder).current()
-    kept = {"current", PINS}
+    kept = {"current", PINS, ".ingest.lock"}
     return sorted(p.name for p in folder.iterdir() if p.name not in kept and p != current)
 
 
@@ -551,3 +552,40 @@ def test_pinning_takes_the_new_current_version_when_the_old_one_went(
     assert pinned.path == real
     assert sorted(p.name for p in (out / PINS).iterdir()) == [f"{real.name}.lock"]
     pinned.release()
+
+
+LANDING_HOLDER = """
+import sys, time
+from pathlib import Path
+from analysis.lock import landing_lock
+with landing_lock(Path(sys.argv[1])):
+    print("holding", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_one_ingest_at_a_time_writes_a_landing_whatever_its_warehouse(raw_set, tmp_path):
+    """Warehouses sharing a landing have writer locks of their own: an ingest into the
+    landing while another process ingests into it stops at once, naming the landing and
+    the holder, and leaves the landing as it was; it runs once the other has finished."""
+    from analysis.lock import WriterLocked
+
+    out = tmp_path / "landing"
+    ingest_all(raw_set, out)
+    before = snapshot(out)
+    (raw_set / "adb_mrio" / "ADB-MRIO1-2017_June2023.xlsx").unlink()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LANDING_HOLDER, str(out)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(WriterLocked) as info:
+            ingest_all(raw_set, out)
+        message = str(info.value)
+        assert f"another ingest into the landing {out} is running (pid {holder.pid} " in message
+        assert snapshot(out) == before and leftovers(out) == []
+    finally:
+        holder.kill()
+        holder.wait()
+    ingest_all(raw_set, out)
+    assert "adb_mrio/flows/ADB-MRIO1-2017_June2023.xlsx.parquet" not in snapshot(out)
