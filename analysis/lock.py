@@ -38,7 +38,7 @@ def _acquire(path: Path, running: str):
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = path.open("a+")
     except OSError as exc:
-        raise CannotRun(describe_os_error(exc, "opening the writer lock")) from None
+        raise CannotRun(describe_os_error(exc, f"opening the lock {path}")) from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -22,7 +22,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -149,17 +149,23 @@ def resolve_panel_edition(requested: str | None, landed: dict[str, list[int]]) -
     )
 
 
-def _landing(paths: Paths) -> PinnedVersion:
-    """The current landing version, held for the build (released by the caller)."""
+@contextlib.contextmanager
+def _landing(paths: Paths) -> Iterator[PinnedVersion]:
+    """The current landing version, held while the build runs; dbt's link to it
+    (:func:`_link_build_landing`) is removed when the build ends."""
     pinned = LandingStore(paths.landing).pin_current()
-    if pinned is None or "adb_mrio" not in pinned.manifest.sources:
+    try:
+        if pinned is None or "adb_mrio" not in pinned.manifest.sources:
+            raise CannotRun(
+                f"nothing is landed in {paths.landing}: put raw files in {paths.raw} (or write "
+                "the synthetic sample with `gvc sample`) and run `gvc build`"
+            )
+        yield pinned
+    finally:
+        with contextlib.suppress(OSError):  # the next build replaces it anyway
+            _unlink_build_landing(paths)
         if pinned is not None:
             pinned.release()
-        raise CannotRun(
-            f"nothing is landed in {paths.landing}: put raw files in {paths.raw} (or write "
-            "the synthetic sample with `gvc sample`) and run `gvc build`"
-        )
-    return pinned
 
 
 def build_landing(paths: Paths) -> Path:
@@ -439,7 +445,11 @@ def build_warehouse(
                     ),
                 )  # fmt: skip
                 report.steps.append(("ingest", time.perf_counter() - t0))
-            _build(paths, report, panel_edition, force, run, echo, progress, published, ahead)
+            with _landing(paths) as pinned:
+                _build(
+                    pinned, paths, report, panel_edition, force, run, echo, progress, published,
+                    ahead,
+                )  # fmt: skip
         finally:
             ahead.close()
     return report
@@ -471,22 +481,10 @@ class _Ahead:
             self.warm.close()
 
 
-def _build(paths, report, panel_edition, force, run, echo, progress, published, ahead) -> None:
-    pinned = _landing(paths)
-    try:
-        _build_version(
-            pinned, paths, report, panel_edition, force, run, echo, progress, published, ahead
-        )
-    finally:
-        with contextlib.suppress(OSError):  # the next build replaces it anyway
-            _unlink_build_landing(paths)
-        pinned.release()
-
-
-def _build_version(
+def _build(
     pinned, paths, report, panel_edition, force, run, echo, progress, published, ahead
 ) -> None:
-    """The build of the landing version ``pinned`` (held until the build ends)."""
+    """The build of the landing version ``pinned`` (held by the caller until it ends)."""
     manifest = pinned.manifest
     record = BuildRecord(
         inputs=manifest.hashes(),
