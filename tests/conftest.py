@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,22 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # per-year work in-process unless a test asks for Dask (the default path is tested by the
 # end-to-end build and tests/test_operations.py)
 os.environ.setdefault("GVC_WORKERS", "0")
+
+
+def _sigint_state() -> tuple[object, bool]:
+    """SIGINT's handler and whether the calling (main) thread blocks it."""
+    return signal.getsignal(signal.SIGINT), signal.SIGINT in signal.pthread_sigmask(
+        signal.SIG_BLOCK, []
+    )
+
+
+@pytest.fixture(autouse=True)
+def _sigint_left_as_found():
+    """Every test leaves SIGINT as it found it: a handler or mask left behind would reach the
+    later tests of the same worker that count on Ctrl-C (``gvc sql``, interrupted builds)."""
+    before = _sigint_state()
+    yield
+    assert _sigint_state() == before, f"SIGINT was {before}, the test left {_sigint_state()}"
 
 
 @pytest.fixture(scope="session")

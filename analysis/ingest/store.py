@@ -19,7 +19,8 @@ A build reads one version from start to end (:meth:`LandingStore.pin_current`): 
 shared ``flock`` on ``.pins/<version>.lock`` meanwhile, and an ingest removes a version no
 longer current only when it can lock that file exclusively, so an ingest for another
 warehouse sharing the landing (``GVC_LANDING``) never deletes the files a build is reading;
-the next ingest after the build removes them.
+the next ingest after the build removes them (and the pin files of versions removed some
+other way, by hand say).
 """
 
 from __future__ import annotations
@@ -267,7 +268,7 @@ class LandingStore:
 
     def clean(self) -> list[Path]:
         """Remove temporary folders, versions other than the current one (except those a
-        build holds: :meth:`pin_current`), legacy folders."""
+        build holds: :meth:`pin_current`), legacy folders, pin files of versions gone."""
         current = self.current()
         removed = []
         for entry in self.root.iterdir() if self.root.is_dir() else []:
@@ -287,7 +288,23 @@ class LandingStore:
                 else:
                     shutil.rmtree(entry, ignore_errors=True)
                 removed.append(entry)
+        self._remove_stray_pins()
         return removed
+
+    def _remove_stray_pins(self) -> None:
+        """Pin files of versions no longer in the landing (removed by other means than an
+        ingest, say by hand), unless a build still holds one."""
+        pins = self.root / PINS
+        for pin in sorted(pins.glob("*.lock")) if pins.is_dir() else []:
+            version = self.root / pin.name.removesuffix(".lock")
+            if version.exists():
+                continue
+            held = self._unpinned(version)
+            if held is not None:
+                try:
+                    pin.unlink(missing_ok=True)
+                finally:
+                    held.close()
 
 
 def _write_synced(path: Path, text: str) -> None:

@@ -4,6 +4,7 @@ cross-file checks and vintages, and a landing swapped atomically (kills at the s
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -552,6 +553,29 @@ def test_pinning_takes_the_new_current_version_when_the_old_one_went(
     assert pinned.path == real
     assert sorted(p.name for p in (out / PINS).iterdir()) == [f"{real.name}.lock"]
     pinned.release()
+
+
+def test_clean_removes_the_pin_files_of_versions_gone_unless_held(raw_set, tmp_path):
+    """A version removed by other means than an ingest (by hand) leaves its pin file behind:
+    the next clean removes it, unless a build still holds it; the current one's stays."""
+    out = tmp_path / "landing"
+    ingest_all(raw_set, out)
+    store = LandingStore(out)
+    current = store.current()
+    store.pin_current().release()
+    pins = out / PINS
+    (pins / "v-20000101T000000-gone0000.lock").touch()
+    held = (pins / "v-20000101T000000-held0000.lock").open("a")
+    fcntl.flock(held, fcntl.LOCK_SH)
+    try:
+        store.clean()
+        assert sorted(p.name for p in pins.iterdir()) == sorted(
+            [f"{current.name}.lock", "v-20000101T000000-held0000.lock"]
+        )
+    finally:
+        held.close()
+    store.clean()
+    assert [p.name for p in pins.iterdir()] == [f"{current.name}.lock"]
 
 
 LANDING_HOLDER = """
