@@ -9,7 +9,9 @@ workers), with the ratio to its floor:
 - bare algebra: the per-table indicators of the 12 tables in one process (the floor of the
   decomposition); decomposition: the ``int_gvc__decomposition`` node of the first build;
 - first build (ingest excluded), build after one new year (2019), build with nothing new;
-- peak memory of a first build with 3, 6 and 12 years;
+- peak memory of a first build with 3, 6 and 12 years, and with 12 years plus four ADB-72
+  tables (72 economies + RoW, the widest ADB tables: made from the sample's 62-economy
+  table of the year by splitting its RoW, :func:`adb72_table`);
 - per-table work on 1 and 2 Dask workers (after one untimed table per worker: starting the
   worker processes is not per-table work).
 
@@ -144,6 +146,63 @@ with runner(ClusterSpec(workers={workers})) as run:
     return float(m.output.strip().splitlines()[-1])
 
 
+#: Years of the ADB-72 tables the memory rows add (ADB publishes that edition from 2017).
+ADB72_YEARS = (2017, 2018, 2019, 2020)
+#: The economies ADB-72 adds to ADB-62 (seed adb_economies: mrio72_index 63-72).
+ADB72_ADDED = ("ARG", "COL", "ECU", "ARM", "GEO", "EGY", "KUW", "SAU", "UAE", "NZL")
+
+
+def adb72_table(year: int):
+    """A full-size ADB-72 table (72 economies + RoW: 2,555 rows, 2,920 data columns): the
+    sample's ADB-62 table of ``year`` with its RoW split into eleven equal parts, RoW and the
+    ten economies ADB-72 adds, every flow to or from RoW shared out alike (so it balances,
+    with the same world totals)."""
+    import numpy as np
+
+    from analysis.sample import DEFAULT_SEED, economies_for
+    from analysis.sample.mrio_model import SampleTable, sample_table
+
+    n_sectors, n_fd = 35, 5
+    economies = economies_for("full")
+    table = sample_table(economies, year, DEFAULT_SEED)
+    wider = [*economies[:-1], *ADB72_ADDED, "RoW"]
+    rest = economies.index("RoW")
+    source = [economies.index(e) if e in economies else rest for e in wider]
+    share = np.array([1 / 11 if e == "RoW" or e in ADB72_ADDED else 1.0 for e in wider])
+    rows = np.array([g * n_sectors + s for g in source for s in range(n_sectors)])
+    fd = np.array([g * n_fd + f for g in source for f in range(n_fd)])
+    w_rows, w_fd = np.repeat(share, n_sectors), np.repeat(share, n_fd)
+    n = table.Z.shape[0]
+    return SampleTable(
+        year,
+        wider,
+        table.Z[np.ix_(rows, rows)] * np.outer(w_rows, w_rows),
+        table.F[np.ix_(rows, fd)] * np.outer(w_rows, w_fd),
+        np.hstack([table.va_rows[:, rows] * w_rows, table.va_rows[:, n + fd] * w_fd]),
+    )
+
+
+def with_adb72(data: Path, raw: Path) -> Path:
+    """``raw`` (links) plus ADB-72 tables of :data:`ADB72_YEARS`, written once."""
+    from analysis.sample import DEFAULT_SEED
+    from analysis.sample.adb_writer import write_adb_xlsx
+
+    tables = data / "adb72"
+    tables.mkdir(parents=True, exist_ok=True)
+    for year in ADB72_YEARS:
+        path = tables / f"ADB-MRIO72-{year}_synthetic.xlsx"
+        if not path.exists():
+            t0 = time.perf_counter()
+            part = path.with_name(f".part-{path.name}")
+            write_adb_xlsx(adb72_table(year), part, DEFAULT_SEED)
+            part.rename(path)
+            print(f"  write {path.name}: {time.perf_counter() - t0:.1f} s", flush=True)
+    target = subset(raw, list(range(2007, 2019)), data / "raw-with-adb72")
+    for path in sorted(tables.glob("ADB-MRIO72-*.xlsx")):
+        (target / "adb_mrio" / path.name).symlink_to(path)
+    return target
+
+
 def subset(raw: Path, years: list[int], target: Path) -> Path:
     """A raw folder with the ADB and NBS files of ``years`` (links) and the KOF file."""
     shutil.rmtree(target, ignore_errors=True)
@@ -249,6 +308,12 @@ def memory_by_years(data: Path, raw: Path) -> list[tuple[str, float, float, str]
         env = env_for(root, subset(raw, years, data / f"raw{n}"))
         m = run(f"build, {n} years", [GVC, "build", "--quiet"], env)
         rows.append((f"first build with ingest, {n} years", m.seconds, m.peak_mib, ""))
+    root = data / "adb72"
+    shutil.rmtree(root / "run", ignore_errors=True)
+    env = env_for(root / "run", with_adb72(data, raw))
+    m = run("build, 12 years and 4 ADB-72 tables", [GVC, "build", "--quiet"], env)
+    label = "first build with ingest, 12 years + ADB-72 2017-2020 (2,555 wide)"
+    rows.append((label, m.seconds, m.peak_mib, ""))
     return rows
 
 

@@ -186,6 +186,25 @@ def test_files_to_read_start_first_largest_first(tmp_path):
     assert ordered == ["big_new", "small_new", "big_known", "small_known"]
 
 
+def test_each_file_hands_back_what_its_read_freed(raw_set, tmp_path, monkeypatch):
+    """After every file, read or refused, what the read freed goes back to the system before
+    the next one (a worker kept about 180 MiB of a full-size ADB-72 read otherwise), without
+    a cycle collection (0.03-0.05 s a file)."""
+    calls = []
+    monkeypatch.setattr(landing, "release_freed_memory", lambda **kw: calls.append(kw))
+
+    def task(path: Path) -> landing._Task:
+        return landing._Task("adb_mrio", path, tmp_path / "v", tuple(file_stat(path)), None)
+
+    assert landing.land_file(task(sorted((raw_set / "adb_mrio").glob("*.xlsx"))[0]))
+    assert calls == [{"collect": False}]
+    broken = tmp_path / "ADB-MRIO-2010_June2023.xlsx"
+    broken.write_bytes(b"not a workbook")
+    with pytest.raises(IngestError, match="cannot be read"):
+        landing.land_file(task(broken))
+    assert calls == [{"collect": False}] * 2
+
+
 def test_files_landed_by_other_readers_are_read_again(raw_set, tmp_path, monkeypatch):
     """After an upgrade of the readers (or a landing without a reader fingerprint), every
     file of every source is read again, even when only one source is asked for."""
