@@ -111,8 +111,8 @@ def land_file(task: _Task) -> LandedFile | None:
     What the read freed goes back to the operating system before the next file
     (:func:`analysis.parallel.release_freed_memory`, 1-10 ms: the frames hold no reference
     cycles, so no collection is needed): a worker otherwise kept about 180 MiB of a
-    full-size ADB-72 file's read (2,555 x 2,921 cells) into the next one's, whose peak
-    (calamine's, about 500 MiB) came on top of it."""
+    full-size ADB-72 file's read (72 economies + RoW) into the next one's, whose peak
+    (calamine's, about 520 MiB) came on top of it."""
     try:
         return _land_one(task)
     finally:
