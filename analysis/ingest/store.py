@@ -297,14 +297,8 @@ class LandingStore:
         pins = self.root / PINS
         for pin in sorted(pins.glob("*.lock")) if pins.is_dir() else []:
             version = self.root / pin.name.removesuffix(".lock")
-            if version.exists():
-                continue
-            held = self._unpinned(version)
-            if held is not None:
-                try:
-                    pin.unlink(missing_ok=True)
-                finally:
-                    held.close()
+            if not version.exists():
+                self._remove_version(version)  # nothing left to remove but the pin file
 
 
 def _write_synced(path: Path, text: str) -> None:
