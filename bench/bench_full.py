@@ -148,8 +148,6 @@ with runner(ClusterSpec(workers={workers})) as run:
 
 #: Years of the ADB-72 tables the memory rows add (ADB publishes that edition from 2017).
 ADB72_YEARS = (2017, 2018, 2019, 2020)
-#: The economies ADB-72 adds to ADB-62 (seed adb_economies: mrio72_index 63-72).
-ADB72_ADDED = ("ARG", "COL", "ECU", "ARM", "GEO", "EGY", "KUW", "SAU", "UAE", "NZL")
 
 
 def adb72_table(year: int):
@@ -159,16 +157,20 @@ def adb72_table(year: int):
     with the same world totals)."""
     import numpy as np
 
+    from analysis.reference import ADB_ECONOMIES, economy_order
     from analysis.sample import DEFAULT_SEED, economies_for
+    from analysis.sample.constants import N_FD, N_SECTORS
     from analysis.sample.mrio_model import SampleTable, sample_table
 
-    n_sectors, n_fd = 35, 5
+    n_sectors, n_fd = N_SECTORS, N_FD
     economies = economies_for("full")
+    added = [code for code, _, _, index62, _, _ in ADB_ECONOMIES if index62 is None]
     table = sample_table(economies, year, DEFAULT_SEED)
-    wider = [*economies[:-1], *ADB72_ADDED, "RoW"]
+    wider = economy_order([*economies, *added])  # ADB-72 order, RoW last
     rest = economies.index("RoW")
     source = [economies.index(e) if e in economies else rest for e in wider]
-    share = np.array([1 / 11 if e == "RoW" or e in ADB72_ADDED else 1.0 for e in wider])
+    parts = 1 / (len(added) + 1)
+    share = np.array([parts if e == "RoW" or e in added else 1.0 for e in wider])
     rows = np.array([g * n_sectors + s for g in source for s in range(n_sectors)])
     fd = np.array([g * n_fd + f for g in source for f in range(n_fd)])
     w_rows, w_fd = np.repeat(share, n_sectors), np.repeat(share, n_fd)
