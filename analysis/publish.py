@@ -215,8 +215,9 @@ def _copy_ahead(paths: Paths, published: BuildRecord | None) -> BackgroundCopy |
 
 def _prepare_candidate(candidate: Path) -> None:
     """Record in CHECKED_FILES the raw files staged in ``candidate``, a copy of the published
-    file: every published file is staged (flows is incremental by the landed files,
-    stg_adb_mrio__files, and its grid test fails a landed table without flows). Closing
+    file: every published file is staged (the staged flows, output and value added are
+    incremental by the landed files, stg_adb_mrio__files, and the grid test of the flows fails
+    a landed table without them). Closing
     checkpoints, which waits for the copy to reach the disk (0.4 s at full size): in the
     copy's thread, during the ingest."""
     with contextlib.closing(duckdb.connect(str(candidate))) as con:

@@ -306,7 +306,9 @@ def test_negative_final_demand_warns_and_publishes(attempt):
     The candidate starts from a copy of the published warehouse, whose files passed the same
     tests: the blocking tests of the staged flows check the changed 2008 file only (a 2007
     flow doctored in the published file behind the warehouse's back is not looked at again;
-    `gvc check` is: test_doctored_mart_fails_gvc_check), the warnings every file."""
+    `gvc check` is: test_doctored_mart_fails_gvc_check). The warning lists every file's
+    economy-sectors with negative final demand from int_adb_mrio__balance, which sums each
+    file's flows once, when it is staged: its cells agree with the staged flows."""
 
     def disposals(ws):
         # tiny sample: PRC, USA, RoW x 35 sectors; PRC c3 is Excel row 10; PRC F4 is the
@@ -317,17 +319,31 @@ def test_negative_final_demand_warns_and_publishes(attempt):
         for row, column in ((10, 5 + 105 + 15), (8 + 105 + 5, 7), (8 + 105 + 7, 7)):
             ws.cell(row=row, column=column).value += delta  # ToT of the row, r64 and r69
 
-    negative_fd = (
-        "select count(*) from stg_adb_mrio__flows where to_use like 'F%' and flow_usd_mn < 0"
-    )
     with duckdb.connect(str(attempt.warehouse)) as con:
-        before = con.execute(negative_fd).fetchone()[0]
         con.execute(DOCTORED_2007_FLOW)
     edited_xlsx(_adb(attempt), _adb(attempt).parent, disposals)
     report = build_warehouse(attempt, echo=False)
     warned = {r.rule: r for r in report.quality.results if r.warning}
-    assert warned["stg_adb_mrio__flows_negative_final_demand"].failures == before + 1
+    negative = warned["int_adb_mrio__balance_negative_final_demand"]
     assert not any(r.blocking for r in report.quality.results)
+    with duckdb.connect(str(attempt.warehouse), read_only=True) as con:
+        balance = con.execute(
+            "select count(*), sum(negative_final_demand_cells), "
+            "sum(negative_final_demand_usd_mn) from int_adb_mrio__balance "
+            "where negative_final_demand_cells > 0"
+        ).fetchone()
+        staged = con.execute(
+            "select count(distinct (file_sha256, from_pos)), count(*), sum(flow_usd_mn) "
+            "from stg_adb_mrio__flows where to_use like 'F%' and flow_usd_mn < 0"
+        ).fetchone()
+        prc_c3 = con.execute(
+            "select negative_final_demand_uses, negative_final_demand_usd_mn "
+            "from int_adb_mrio__balance where year = 2008 and economy = 'PRC' and sector = 'c3'"
+        ).fetchone()
+    assert negative.failures == balance[0] > 0
+    assert balance[:2] == staged[:2] and balance[2] == pytest.approx(staged[2], rel=1e-12)
+    assert "F4" in prc_c3[0].split(", ") and prc_c3[1] <= -5.0
+    assert {"economy", "sector", "negative_final_demand_uses"} <= set(negative.rows[0])
     assert "stg_adb_mrio__flows_no_negative_intermediate_inputs" in {
         r.rule for r in report.quality.results
     }  # ran, on the 2008 file

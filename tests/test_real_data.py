@@ -76,7 +76,7 @@ def test_check_reports_warnings_only_listed_by_economy_sector(real):
     # what real tables legitimately contain warns: negative final demand, rounded totals,
     # zero-output sectors, va <= 0, sectors without foreign inputs, KOF at float rounding
     assert {
-        "stg_adb_mrio__flows_negative_final_demand",
+        "int_adb_mrio__balance_negative_final_demand",
         "int_adb_mrio__balance_rounded_totals",
         "int_adb_mrio__balance_positive_output",
         "int_adb_mrio__balance_positive_value_added",
@@ -84,8 +84,8 @@ def test_check_reports_warnings_only_listed_by_economy_sector(real):
     } <= rules
     kof = next(r for r in broken if r["table"] == "stg_kof__index")
     assert kof["rows"][0]["kofingidf"] == pytest.approx(100.0, abs=1e-5)
-    negative = next(r for r in broken if r["rule"] == "stg_adb_mrio__flows_negative_final_demand")
-    assert {"from_economy", "from_sector", "to_economy", "to_use"} <= set(negative["rows"][0])
+    negative = next(r for r in broken if r["rule"] == "int_adb_mrio__balance_negative_final_demand")
+    assert {"economy", "sector", "negative_final_demand_uses"} <= set(negative["rows"][0])
     page = (root / "reports" / "quality" / "index.html").read_text()
     assert "http" not in page.split("</style>")[0]  # no remote scripts or styles
     assert "NBS yearbook statistics from the bundled synthetic sample" in page

@@ -3,7 +3,8 @@
     dbt-duckdb's `incremental` materialisation first writes the new rows to a temporary table
     and then copies them over, which for one full-size ADB table (5.5 million staged flows)
     costs about twice the direct insert (measured: 1.8 s + 3.9 s against 1.8 s). The models
-    that only ever append (`stg_adb_mrio__flows`, `int_adb_mrio__balance`: their pre-hooks
+    that only ever append (the staged ADB-MRIO flows, output and value added, and
+    `int_adb_mrio__balance`: their pre-hooks
     delete the rows of files no longer landed, their SQL selects the rows of the files they
     lack) use this one instead: the first build (or `--full-refresh`) creates the table from
     the model's SQL, later builds insert the model's rows by column name. The columns the

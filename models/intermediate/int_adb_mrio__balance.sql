@@ -2,8 +2,11 @@
 -- final demand) against the ToT column, the column (intermediate inputs and the six
 -- value-added rows r99, r61..r64, trs: every row but r60) against the r69 row, and the two
 -- totals against each other; value added x - colsum(Z), the column sum of input
--- coefficients, and whether the table is published in whole numbers (rounded totals cannot
--- balance to 1e-6). Incremental by raw file, as stg_adb_mrio__flows: a build sums the flows
+-- coefficients, whether the table is published in whole numbers (rounded totals cannot
+-- balance to 1e-6), and the row's negative final-demand cells (real tables have them:
+-- disposals exceeding purchases of fixed capital, falling inventories; a warning lists
+-- them here, per economy-sector, so that no build scans every staged flow for them).
+-- Incremental by raw file, as stg_adb_mrio__flows: a build sums the flows
 -- of the landed files this table lacks only; rows of files no longer landed under that name
 -- are deleted first.
 {{
@@ -70,6 +73,21 @@ primary_inputs as (
 
 ),
 
+negative_final_demand as (
+
+    -- a filter on the value first: the string test then runs on the few negative cells
+    select
+        file_sha256,
+        from_pos as pos,
+        count(*) as negative_final_demand_cells,
+        sum(flow_usd_mn) as negative_final_demand_usd_mn,
+        string_agg(distinct to_use, ', ' order by to_use) as negative_final_demand_uses
+    from flows
+    where flow_usd_mn < 0 and starts_with(to_use, 'F')
+    group by all
+
+),
+
 rounding as (
 
     select
@@ -113,6 +131,11 @@ final as (
         -- a whole-number table: each summed cell may be off by 0.5 from its exact value
         0.5 * (row_sums.row_cells + 1) as rounding_bound,
         rounding.is_rounded_table,
+        coalesce(negative_final_demand.negative_final_demand_cells, 0)
+            as negative_final_demand_cells,
+        coalesce(negative_final_demand.negative_final_demand_usd_mn, 0)
+            as negative_final_demand_usd_mn,
+        negative_final_demand.negative_final_demand_uses,
         output.source_file
     from output
     inner join row_sums
@@ -122,6 +145,10 @@ final as (
     inner join primary_inputs
         on output.file_sha256 = primary_inputs.file_sha256 and output.pos = primary_inputs.pos
     inner join rounding on output.file_sha256 = rounding.file_sha256
+    left join negative_final_demand
+        on
+            output.file_sha256 = negative_final_demand.file_sha256
+            and output.pos = negative_final_demand.pos
 
 )
 

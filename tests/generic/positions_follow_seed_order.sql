@@ -3,6 +3,14 @@
 -- in the order of `economies`.mrio72_index) x (number of sectors) + sector index - 1
 with
 
+rows_ as (
+
+    -- `model` may be a filtered subquery with its own alias (a `where` config, or only the
+    -- files a build adds: macros/files_to_check.sql), which takes no second alias
+    select * from {{ model }}
+
+),
+
 ranked as (
 
     select
@@ -12,7 +20,7 @@ ranked as (
         ) - 1 as economy_rank,
         sectors.sector_index,
         (select count(*) from {{ sectors }}) as n_sectors
-    from {{ model }} as rows_
+    from rows_
     left join {{ economies }} as economies on rows_.economy = economies.economy
     left join {{ sectors }} as sectors on rows_.sector = sectors.sector
 

@@ -4,6 +4,14 @@
 -- indicator is left null downstream rather than understated
 with
 
+stats as (
+
+    -- `model` may be a filtered subquery with its own alias (a `where` config), which takes
+    -- no second alias
+    select * from {{ model }}
+
+),
+
 expected as (
 
     {{ nbs_expected_codes(model, concordance) }}
@@ -14,7 +22,7 @@ select expected.*
 from expected
 where not exists (
     select 1
-    from {{ model }} as stats
+    from stats
     where
         stats.year = expected.year
         and stats.indicator = expected.indicator

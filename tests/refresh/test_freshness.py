@@ -183,7 +183,14 @@ def test_renamed_file_republishes_under_its_new_vintage(published):
     assert "changed sources adb_mrio" in result.stdout
     warehouse = root / "wh" / "gvc.duckdb"
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        for table in ("stg_adb_mrio__flows", "int_gvc__decomposition", "fct_gvc_participation"):
+        for table in (
+            "stg_adb_mrio__flows",
+            "stg_adb_mrio__output",
+            "stg_adb_mrio__value_added",
+            "int_adb_mrio__balance",
+            "int_gvc__decomposition",
+            "fct_gvc_participation",
+        ):
             vintages = con.execute(
                 f"select distinct vintage from {table} where year = 2009"
             ).fetchall()
@@ -193,6 +200,15 @@ def test_renamed_file_republishes_under_its_new_vintage(published):
             "from stg_adb_mrio__flows where year = 2009"
         ).fetchone()
         assert flows[0] == flows[1]
+        for table, key in (
+            ("stg_adb_mrio__output", "pos"),
+            ("stg_adb_mrio__value_added", "(row_code, to_pos)"),
+            ("int_adb_mrio__balance", "(economy, sector)"),
+        ):
+            rows = con.execute(
+                f"select count(*), count(distinct {key}) from {table} where year = 2009"
+            ).fetchone()
+            assert rows[0] == rows[1] > 0, table
         names = con.execute(
             "select distinct source_file from stg_adb_mrio__flows where year = 2009"
         ).fetchall()

@@ -1,8 +1,18 @@
+-- Incremental by raw file, as stg_adb_mrio__flows (a build reads only the landed files this
+-- table lacks; rows of files no longer landed under that name are deleted first).
+{{
+    config(
+        materialized='append_incremental',
+        pre_hook="{{ delete_files_no_longer_landed(source('adb_mrio', 'files')) }}"
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('adb_mrio', 'value_added') }}
+    where {{ landed_files_to_add(source('adb_mrio', 'files')) }}
 
 ),
 
