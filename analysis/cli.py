@@ -62,7 +62,8 @@ def cluster_options(f):
         envvar="GVC_WORKERS",
         default=None,
         metavar="N",
-        help="Local Dask worker processes (env GVC_WORKERS; default: one per core; "
+        help="Local Dask worker processes (env GVC_WORKERS; default: one per core, at most "
+        "one per MRIO table to read or compute, started only for two tables or more; "
         "0 runs everything in this process).",
     )(f)
 

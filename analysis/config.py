@@ -16,8 +16,8 @@ variable                   meaning                          default
                            panel                            edition landed
 ``GVC_DASK_SCHEDULER``     Dask scheduler for per-year      a local cluster
                            work (``tcp://host:port``)
-``GVC_WORKERS``            local worker processes (0: in    one per core
-                           this process, no Dask)
+``GVC_WORKERS``            local worker processes (0: in    one per core, at most one
+                           this process, no Dask)           per table; none for one table
 ``GVC_DB``                 database file of a plain         ``warehouse/dev.duckdb``
                            ``dbt build`` (profiles.yml)
 ``GVC_DUCKDB_MEMORY``      DuckDB memory cap of the dbt     ``256MB``

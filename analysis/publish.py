@@ -322,11 +322,11 @@ class ChecksPreload:
 
 def _dbt_env(paths: Paths, run: Runner) -> dict[str, str]:
     """dbt's environment in a build: the landing version the build holds
-    (:func:`build_landing`, relative to the candidate's folder, where dbt runs) and the Dask
-    settings (the build's cluster, or in-process work when it has none)."""
-    cluster = ClusterSpec(scheduler=run.address) if run.address else ClusterSpec(workers=0)
+    (:func:`build_landing`, relative to the candidate's folder, where dbt runs) and where
+    its Python model runs its tasks (the build's cluster; in-process when the build runs in
+    process; sized to its own tables when the build started no cluster by default)."""
     landing = os.path.relpath(build_landing(paths), candidate_path(paths).parent)
-    return {"GVC_LANDING": landing, **cluster.env()}
+    return {"GVC_LANDING": landing, **run.child_env()}
 
 
 def _warm_dbt(

@@ -131,6 +131,37 @@ def test_a_local_cluster_stops_in_the_background_when_done():
         assert run.map(lambda x: x + 1, [1]) == [2]
 
 
+def test_the_default_runner_computes_one_task_in_this_process():
+    """By default (no scheduler, no number of workers) one task runs here: a cluster cannot
+    split it. The child process (dbt's model) is then told nothing and sizes its own runner;
+    an explicit in-process runner tells it ``GVC_WORKERS=0``."""
+    with runner(ClusterSpec(), tasks=1) as run:
+        assert run.map(lambda _: os.getpid(), [0]) == [os.getpid()]
+        assert (run.address, run.child_env(), run.describe()) == (None, {}, "in this process")
+        run.plan(1)  # announced again: still here
+        assert run.address is None
+    with runner(ClusterSpec(workers=0)) as run:
+        assert run.child_env() == {"GVC_WORKERS": "0"}
+
+
+def test_the_default_runner_starts_a_cluster_of_one_worker_per_task_up_to_the_cores(
+    monkeypatch,
+):
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    with runner(ClusterSpec(), tasks=2) as run:
+        assert run.child_env() == {"GVC_DASK_SCHEDULER": run.address}
+        assert run.describe() == "on 2 local Dask workers"
+        pids = run.map(lambda _: os.getpid(), range(4))
+    assert os.getpid() not in pids
+
+
+def test_the_default_runner_starts_a_cluster_for_work_of_unknown_size():
+    with runner(ClusterSpec()) as run:
+        assert run.address is None  # nothing started before there is work
+        assert os.getpid() not in run.map(lambda _: os.getpid(), iter([0]))
+        assert run.address is not None
+
+
 def _trim_threshold(_item) -> str | None:
     return os.environ.get("MALLOC_TRIM_THRESHOLD_")
 

@@ -76,6 +76,7 @@ class IngestReport:
     notes: list[str] = field(default_factory=list)
     version: Path | None = None
     seconds: float = 0.0
+    read_on: str = ""  # where the files were read (Runner.describe)
 
     @property
     def sources(self) -> dict[str, list[FileLine]]:
@@ -88,8 +89,9 @@ class IngestReport:
         """A line per raw file (only the files read when not ``every_file``), notes, total."""
         read = sum(not f.reused for f in self.files)
         lines = [f.describe() for f in self.files if every_file or not f.reused] + self.notes
+        on = f" {self.read_on}" if read and self.read_on else ""
         lines.append(
-            f"landed {len(self.files)} raw files ({read} read, {len(self.files) - read} "
+            f"landed {len(self.files)} raw files ({read} read{on}, {len(self.files) - read} "
             f"unchanged) as {self.version} in {self.seconds:.1f}s"
         )
         return "\n".join(lines)
@@ -309,10 +311,12 @@ def _land(plan, landed, previous, store, tmp, report, run: Runner, progress, bef
             same = old is not None and old.size == stat[2]
             tasks.append(_Task(source, path, tmp, tuple(stat), old.sha256 if same else None))
     tasks = _longest_first(tasks)
+    run.plan(sum(t.source == "adb_mrio" for t in tasks))  # the other sources' files are small
     if before is not None and tasks and tasks[0].landed_sha256 is None:
         before([(t.source, t.path) for t in tasks if t.landed_sha256 is None])
     with step("ingest", len(tasks), progress) as bar:
         results = run.map(land_file, tasks, lambda t, _: bar.advance(f"{t.source}: {t.path.name}"))
+    report.read_on = run.describe()
     for task, result in zip(tasks, results, strict=True):
         if result is None:  # the bytes already landed: next time, its stat says so
             old = replace(old_files[task.source][task.path.name], stat=list(task.stat))

@@ -77,6 +77,7 @@ def run_scenarios(
         for sc, y in pairs
     )
     with nullcontext(run) if run is not None else runner() as use:
+        use.plan(len(pairs))
         frames = use.map(scenario_result, tasks)
     focus = panel_economy(warehouse)
     for (sc, year), result in zip(pairs, frames, strict=True):

@@ -5,8 +5,9 @@ every current table (the most recent landed vintage of each edition and year,
 ``int_adb_mrio__tables``). Incremental by table: a build computes only the tables this model
 lacks (new, changed or renamed raw files: ``file_sha256`` and the vintage its name gives) and
 first deletes the rows of tables that are no longer current. The per-table work runs on the
-Dask cluster named by ``GVC_DASK_SCHEDULER`` (``gvc build`` starts one and passes it on), on
-a local cluster, or in-process with ``GVC_WORKERS=0`` (``analysis.parallel``); each task
+Dask cluster named by ``GVC_DASK_SCHEDULER`` (``gvc build`` passes on the one it started),
+on a local cluster (for two tables or more; one is computed in-process), or in-process with
+``GVC_WORKERS=0`` (``analysis.parallel``); each task
 reads its table's cells from the landed flows file the staging cast (config ``landing_dir``,
 the landing version the sources read, resolved here so that every worker reads that one).
 """
@@ -49,6 +50,6 @@ def model(dbt, session):
     files = {key: path for key, path in wanted.items() if key not in done}
     if not files:  # nothing new: no cluster to reach
         return empty_frame(groups)
-    with runner() as run:
+    with runner(tasks=len(files)) as run:
         frame = decompose_tables(output, files, groups, regions, run)
     return frame

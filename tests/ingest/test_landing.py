@@ -492,6 +492,25 @@ def test_dask_workers_land_the_same_files(raw_set, tmp_path):
     assert snapshot(tmp_path / "here") == snapshot(tmp_path / "dask")
 
 
+def test_by_default_one_table_is_read_here_and_several_on_a_local_cluster(
+    raw_set, tmp_path, monkeypatch
+):
+    """With no scheduler and no number of workers given, two MRIO tables to read start a
+    local cluster (at most one worker per table); one new table is read in this process
+    (a cluster cannot split it), and the report says where."""
+    from analysis.parallel import ClusterSpec, runner
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    with runner(ClusterSpec()) as run:
+        first = ingest_all(raw_set, tmp_path / "landing", run=run)
+    assert "(7 read on 2 local Dask workers, 0 unchanged)" in first.describe()
+    write_adb(raw_set / "adb_mrio", 2019, seed=3)
+    with runner(ClusterSpec()) as run:
+        second = ingest_all(raw_set, tmp_path / "landing", run=run)
+        assert run.address is None
+    assert "(1 read in this process, 7 unchanged)" in second.describe()
+
+
 def test_copied_landing_survives_a_kill_while_it_is_replaced(raw_set, tmp_path):
     """A landing copied with `cp -r` has a real `current` folder; the next commit moves it
     aside and then links `current`. Killed in between, the folder moved aside is still the
