@@ -17,11 +17,11 @@ submitted as soon as any ends; the submitting process keeps only their futures, 
 memory does not grow with the number of years or the size of the inputs. Results come back
 in the order of the inputs; ``on_result`` sees them as they end. A worker that dies (killed
 for memory, or by a signal) stops the work with CannotRun. ``gvc build`` starts one cluster
-when its ingest reads at least two MRIO tables and hands its address to the dbt child
-process (``GVC_DASK_SCHEDULER``), so ingest and the dbt Python model share it; otherwise
-the model sizes its own runner to the tables it computes. Worker processes of a local
-cluster end with the process that started them (Dask's nanny watches its parent), however
-that process ends.
+when its ingest reads, or its dbt model is to compute, at least two MRIO tables, and hands
+its address to the dbt child process (``GVC_DASK_SCHEDULER``), so ingest and the dbt
+Python model share it; otherwise the model computes its table in its own process. Worker
+processes of a local cluster end with the process that started them (Dask's nanny watches
+its parent), however that process ends.
 """
 
 from __future__ import annotations

@@ -482,6 +482,18 @@ class _Ahead:
             self.warm.close()
 
 
+def _tables_to_compute(record: BuildRecord, published: BuildRecord | None) -> int:
+    """MRIO tables dbt's Python model computes in this build, at most: the landed ADB-MRIO
+    files the candidate lacks (every one unless it starts from the published file, which
+    it does for the same project). The build starts its cluster for two or more (before
+    dbt: the model's own would start and close inside its node), and hands it to dbt."""
+    files = record.inputs.get("adb_mrio", {})
+    if published is None or published.project != record.project:
+        return len(files)
+    had = published.inputs.get("adb_mrio", {})
+    return sum(had.get(name) != sha for name, sha in files.items())
+
+
 def _build(
     pinned, paths, report, panel_edition, force, run, echo, progress, published, ahead
 ) -> None:
@@ -506,6 +518,7 @@ def _build(
             incremental.changed(selected) if selected else None
         )
         _link_build_landing(paths, pinned.path)
+        run.plan(_tables_to_compute(record, published))
         report.dbt = _dbt_build(
             paths, candidate, variables, selected, run, echo, progress,
             checks.start_after_node, ahead.warm,

@@ -48,6 +48,23 @@ def test_selection_reruns_what_the_changed_sources_reach_without_unit_tests():
     ]  # fmt: skip
 
 
+def test_tables_to_compute_are_the_mrio_files_the_candidate_lacks():
+    """What the build announces to its runner before dbt (two or more start its cluster):
+    the new, changed or renamed ADB-MRIO files when the candidate is a copy of the
+    published file (same project); every one otherwise."""
+    from analysis.publish import _tables_to_compute
+
+    published = _record()
+    adb = {"a.xlsx": "1", "b.xlsx": "9", "c.xlsx": "8"}
+    new = _record(inputs={**published.inputs, "adb_mrio": adb})
+    assert _tables_to_compute(new, published) == 2
+    assert _tables_to_compute(new, None) == 3
+    assert _tables_to_compute(new, _record(project="other")) == 3
+    assert _tables_to_compute(_record(inputs={**published.inputs, "nbs": {}}), published) == 0
+    renamed = _record(inputs={**published.inputs, "adb_mrio": {"a-renamed.xlsx": "1"}})
+    assert _tables_to_compute(renamed, published) == 1
+
+
 @pytest.mark.parametrize(
     "why",
     [
