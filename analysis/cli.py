@@ -63,8 +63,8 @@ def cluster_options(f):
         default=None,
         metavar="N",
         help="Local Dask worker processes (env GVC_WORKERS; default: one per core, at most "
-        "one per MRIO table to read or compute, started only for two tables or more; "
-        "0 runs everything in this process).",
+        "one per MRIO table to read or compute and one per GiB of available memory, started "
+        "only when that makes two or more; 0 runs everything in this process).",
     )(f)
 
 

@@ -17,7 +17,8 @@ variable                   meaning                          default
 ``GVC_DASK_SCHEDULER``     Dask scheduler for per-year      a local cluster
                            work (``tcp://host:port``)
 ``GVC_WORKERS``            local worker processes (0: in    one per core, at most one
-                           this process, no Dask)           per table; none for one table
+                           this process, no Dask)           per table and per GiB free;
+                                                            none for one table
 ``GVC_DB``                 database file of a plain         ``warehouse/dev.duckdb``
                            ``dbt build`` (profiles.yml)
 ``GVC_DUCKDB_MEMORY``      DuckDB memory cap of the dbt     ``256MB``

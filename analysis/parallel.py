@@ -39,13 +39,29 @@ from typing import Any
 from analysis.errors import BadInput, CannotRun
 
 SCHEDULER_ENV, WORKERS_ENV = "GVC_DASK_SCHEDULER", "GVC_WORKERS"
-#: Fewest tasks for which the default runner starts a local cluster. A task is one table's
-#: work (reading an MRIO table, its algebra, a scenario year), which one process does alone;
-#: a cluster of two workers takes 1.5 s and 3 s of CPU to start (the workers import Dask,
-#: numpy, pandas, pyarrow and the readers). Measured 2026-11-27, a new year's build on the
+#: Fewest workers of a local cluster the default runner starts (:func:`cluster_size`); with
+#: fewer it runs in-process. A task is one table's work (reading an MRIO table, its algebra,
+#: a scenario year), which one process does alone, so one worker would only add its start: a
+#: cluster of two takes 1.5 s and 3 s of CPU to start (the workers import Dask, numpy,
+#: pandas, pyarrow and the readers). Measured 2026-11-27, a new year's build on the
 #: full-size sample, 2 cores: 13.2-13.4 s in-process against 14.9 s with the cluster, 22.0
 #: against 25.1 s of CPU.
-CLUSTER_MIN_TASKS = 2
+MIN_LOCAL_WORKERS = 2
+#: Memory a local worker may need: its peak is calamine's read of the widest ADB table (72
+#: economies + RoW, about 520 MiB) above its 270 MiB of code and libraries.
+WORKER_MEMORY = 1 << 30
+#: Memory kept for the rest of a build (gvc, dbt with DuckDB's capped pool: about 0.9 GiB)
+#: when the available memory sizes the default cluster.
+BUILD_MEMORY = 1 << 30
+
+
+def cluster_size(tasks: int, cores: int, memory: int) -> int:
+    """Workers of the default local cluster for ``tasks`` tasks: one per task, at most one
+    per core and as many as ``memory`` bytes (the memory available) hold beside the rest of
+    the build (:data:`WORKER_MEMORY` each); 0, in-process, when that is fewer than
+    :data:`MIN_LOCAL_WORKERS`."""
+    workers = min(tasks, cores, max(0, memory - BUILD_MEMORY) // WORKER_MEMORY)
+    return workers if workers >= MIN_LOCAL_WORKERS else 0
 
 
 @dataclass(frozen=True)
@@ -96,8 +112,8 @@ class Runner:
     address: str | None = None
 
     def plan(self, tasks: int) -> None:
-        """The work to come has ``tasks`` tasks (:data:`CLUSTER_MIN_TASKS`): only the
-        default runner (:class:`OnDemandRunner`) takes it into account."""
+        """The work to come has ``tasks`` tasks: only the default runner
+        (:class:`OnDemandRunner`) takes it into account."""
 
     def child_env(self) -> dict[str, str]:
         """Environment variables that make a child process (dbt's) run its tasks where this
@@ -313,9 +329,10 @@ def _refused_at_once(address: str) -> None:
 
 class OnDemandRunner(Runner):
     """The default runner (no scheduler, no number of workers given): in this process until
-    :meth:`plan` announces at least :data:`CLUSTER_MIN_TASKS` tasks, then on a local cluster
-    of one worker per core, at most one per task, kept until :func:`runner` ends. A
-    :meth:`map` before any :meth:`plan` starts the cluster (work of unknown size)."""
+    :meth:`plan` announces tasks for a local cluster of at least two workers
+    (:func:`cluster_size`: one per task, at most one per core and what the available memory
+    holds), then on that cluster, kept until :func:`runner` ends. A :meth:`map` before any
+    :meth:`plan` starts one as for a task per core (work of unknown size)."""
 
     def __init__(self, cores: int, stack: contextlib.ExitStack) -> None:
         self._cores = cores
@@ -328,9 +345,14 @@ class OnDemandRunner(Runner):
         return self._run.address
 
     def plan(self, tasks: int) -> None:
+        import psutil
+
         self._planned = True
-        if tasks >= CLUSTER_MIN_TASKS and self._run.address is None:
-            self._run = self._stack.enter_context(_local_cluster(min(self._cores, tasks)))
+        if self._run.address is not None or tasks < MIN_LOCAL_WORKERS:
+            return
+        workers = cluster_size(tasks, self._cores, psutil.virtual_memory().available)
+        if workers:
+            self._run = self._stack.enter_context(_local_cluster(workers))
 
     def child_env(self) -> dict[str, str]:
         """The cluster's address once started; before, nothing: the child sizes its own
@@ -342,7 +364,7 @@ class OnDemandRunner(Runner):
 
     def map(self, fn, items, on_result=None) -> list[Any]:
         if not self._planned:
-            self.plan(CLUSTER_MIN_TASKS)
+            self.plan(self._cores)
         return self._run.map(fn, items, on_result)
 
     def stop_when_done(self) -> None:

@@ -35,6 +35,20 @@ def _sigint_left_as_found():
     assert _sigint_state() == before, f"SIGINT was {before}, the test left {_sigint_state()}"
 
 
+@pytest.fixture
+def machine(monkeypatch):
+    """``machine(cores, available_gib)``: this process then sees that many cores and GiB of
+    available memory (what the default Dask runner sizes its cluster by)."""
+    import psutil
+
+    def see(cores: int, available_gib: float) -> None:
+        memory = type("Memory", (), {"available": int(available_gib * 2**30)})
+        monkeypatch.setattr(os, "cpu_count", lambda: cores)
+        monkeypatch.setattr(psutil, "virtual_memory", memory)
+
+    return see
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from analysis.errors import CannotRun
-from analysis.parallel import ClusterSpec, runner
+from analysis.parallel import ClusterSpec, cluster_size, runner
 
 
 def _block(k: int, refs: list) -> np.ndarray:
@@ -144,10 +144,29 @@ def test_the_default_runner_computes_one_task_in_this_process():
         assert run.child_env() == {"GVC_WORKERS": "0"}
 
 
-def test_the_default_runner_starts_a_cluster_of_one_worker_per_task_up_to_the_cores(
-    monkeypatch,
-):
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+def test_the_default_runner_stays_here_when_memory_holds_one_worker(machine):
+    machine(cores=4, available_gib=2.5)
+    with runner(ClusterSpec(), tasks=12) as run:
+        assert run.address is None
+        assert run.map(lambda _: os.getpid(), [0, 1]) == [os.getpid()] * 2
+
+
+def test_cluster_size_is_one_worker_per_task_up_to_cores_and_memory():
+    """Workers of the default cluster: one per task, at most one per core and what the
+    available memory holds beside 1 GiB for the build (1 GiB each); none (in-process) when
+    that is one: a cluster cannot split a task."""
+    gib = 2**30
+    assert cluster_size(tasks=12, cores=2, memory=20 * gib) == 2
+    assert cluster_size(tasks=2, cores=8, memory=20 * gib) == 2
+    assert cluster_size(tasks=25, cores=64, memory=16 * gib) == 15
+    assert cluster_size(tasks=12, cores=8, memory=int(3.5 * gib)) == 2
+    assert cluster_size(tasks=12, cores=8, memory=int(2.9 * gib)) == 0
+    assert cluster_size(tasks=1, cores=8, memory=20 * gib) == 0
+    assert cluster_size(tasks=12, cores=1, memory=20 * gib) == 0
+
+
+def test_the_default_runner_starts_a_cluster_of_one_worker_per_task_up_to_the_cores(machine):
+    machine(cores=4, available_gib=16)
     with runner(ClusterSpec(), tasks=2) as run:
         assert run.child_env() == {"GVC_DASK_SCHEDULER": run.address}
         assert run.describe() == "on 2 local Dask workers"
@@ -155,7 +174,8 @@ def test_the_default_runner_starts_a_cluster_of_one_worker_per_task_up_to_the_co
     assert os.getpid() not in pids
 
 
-def test_the_default_runner_starts_a_cluster_for_work_of_unknown_size():
+def test_the_default_runner_starts_a_cluster_for_work_of_unknown_size(machine):
+    machine(cores=2, available_gib=16)
     with runner(ClusterSpec()) as run:
         assert run.address is None  # nothing started before there is work
         assert os.getpid() not in run.map(lambda _: os.getpid(), iter([0]))

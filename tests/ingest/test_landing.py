@@ -493,14 +493,14 @@ def test_dask_workers_land_the_same_files(raw_set, tmp_path):
 
 
 def test_by_default_one_table_is_read_here_and_several_on_a_local_cluster(
-    raw_set, tmp_path, monkeypatch
+    raw_set, tmp_path, machine
 ):
     """With no scheduler and no number of workers given, two MRIO tables to read start a
     local cluster (at most one worker per table); one new table is read in this process
     (a cluster cannot split it), and the report says where."""
     from analysis.parallel import ClusterSpec, runner
 
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    machine(cores=4, available_gib=16)
     with runner(ClusterSpec()) as run:
         first = ingest_all(raw_set, tmp_path / "landing", run=run)
     assert "(7 read on 2 local Dask workers, 0 unchanged)" in first.describe()
