@@ -323,8 +323,9 @@ class ChecksPreload:
 def _dbt_env(paths: Paths, run: Runner) -> dict[str, str]:
     """dbt's environment in a build: the landing version the build holds
     (:func:`build_landing`, relative to the candidate's folder, where dbt runs) and where
-    its Python model runs its tasks (the build's cluster; in-process when the build runs in
-    process; sized to its own tables when the build started no cluster by default)."""
+    its Python model runs its tasks: on the build's cluster, in-process when the build runs
+    in-process (``--workers 0``), and otherwise as the default runner sizes it (one table:
+    in-process)."""
     landing = os.path.relpath(build_landing(paths), candidate_path(paths).parent)
     return {"GVC_LANDING": landing, **run.child_env()}
 

@@ -7,9 +7,9 @@ lacks (new, changed or renamed raw files: ``file_sha256`` and the vintage its na
 first deletes the rows of tables that are no longer current. The per-table work runs on the
 Dask cluster named by ``GVC_DASK_SCHEDULER`` (``gvc build`` passes on the one it started),
 on a local cluster (for two tables or more; one is computed in-process), or in-process with
-``GVC_WORKERS=0`` (``analysis.parallel``); each task
-reads its table's cells from the landed flows file the staging cast (config ``landing_dir``,
-the landing version the sources read, resolved here so that every worker reads that one).
+``GVC_WORKERS=0`` (``analysis.parallel``); each task reads its table's cells from the landed
+flows file the staging cast (config ``landing_dir``, the landing version the sources read,
+resolved here so that every worker reads that one).
 """
 
 from analysis.decompose import KEYS, TableKey, decompose_tables, empty_frame, landed_flows_file
