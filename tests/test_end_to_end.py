@@ -7,6 +7,7 @@ GVC_LANDING, GVC_WAREHOUSE point there); faults are then planted into copies.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -92,6 +93,35 @@ def test_failed_check_keeps_the_published_warehouse(built, tmp_path):
     assert "published warehouse" in result.stderr and "unchanged" in result.stderr
     assert query(wh_dir / "gvc.duckdb", "select sum(icc), sum(ics) from mart_icc_ics") == before
     assert not list(wh_dir.glob(".candidate-*"))
+
+
+def test_a_new_year_is_read_and_computed_without_a_cluster_by_default(built, tmp_path):
+    """With the default settings, a build after one new year reads its files in gvc and
+    computes its one table in dbt's process: no Dask cluster, which cannot split one table
+    (copied raw files, with new inodes, are hashed, not read). The year is published."""
+    from analysis.sample import write_sample
+
+    root, env = built
+    for folder in ("raw", "landing", "wh"):
+        shutil.copytree(root / folder, tmp_path / folder, symlinks=True)
+    write_sample(tmp_path / "new", size="default", years=[2019])
+    for path in (tmp_path / "new").rglob("*2019*"):
+        shutil.copy(path, tmp_path / "raw" / path.parent.name / path.name)
+    env = {
+        **env,
+        "GVC_RAW": str(tmp_path / "raw"),
+        "GVC_LANDING": str(tmp_path / "landing"),
+        "GVC_WAREHOUSE": str(tmp_path / "wh" / "gvc.duckdb"),
+        "GVC_REPORTS": str(tmp_path / "reports"),
+        "GVC_HISTORY": str(tmp_path / "wh" / "history.duckdb"),
+    }
+    result = gvc("build", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"\(\d+ read in this process, \d+ unchanged\)", result.stdout), result.stdout
+    assert "local Dask workers" not in result.stdout
+    rows = "select year, count(*) from fct_gvc_participation where year >= 2018 group by year"
+    counts = dict(query(tmp_path / "wh" / "gvc.duckdb", rows + " order by year"))
+    assert counts[2019] == counts[2018] > 0
 
 
 def test_estimate_writes_tables_figures_and_history(built):
