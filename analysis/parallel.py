@@ -118,7 +118,7 @@ class Runner:
     def child_env(self) -> dict[str, str]:
         """Environment variables that make a child process (dbt's) run its tasks where this
         runner does: here, in-process."""
-        return {WORKERS_ENV: "0"}
+        return ClusterSpec(workers=0).env()
 
     def describe(self) -> str:
         """Where the tasks run, for reports."""
@@ -186,7 +186,7 @@ class DaskRunner(Runner):
         self._stopping: threading.Thread | None = None
 
     def child_env(self) -> dict[str, str]:
-        return {SCHEDULER_ENV: self.address}
+        return ClusterSpec(scheduler=self.address).env()
 
     def describe(self) -> str:
         if self.cluster is not None:
