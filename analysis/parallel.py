@@ -348,7 +348,7 @@ class OnDemandRunner(Runner):
         import psutil
 
         self._planned = True
-        if self._run.address is not None or tasks < MIN_LOCAL_WORKERS:
+        if self._run.address is not None:
             return
         workers = cluster_size(tasks, self._cores, psutil.virtual_memory().available)
         if workers:

@@ -227,6 +227,12 @@ def _prepare_candidate(candidate: Path) -> None:
         )
 
 
+def _starts_from_published(record: BuildRecord, published: BuildRecord | None) -> bool:
+    """The candidate is a copy of the published file (same project: its tables are what
+    this build would make of the same files)."""
+    return published is not None and published.project == record.project
+
+
 def _start_candidate(
     paths: Paths, record: BuildRecord, published: BuildRecord | None, copy: BackgroundCopy | None
 ) -> Path:
@@ -234,7 +240,7 @@ def _start_candidate(
     when one was started ahead), with the files staged there recorded in CHECKED_FILES (the
     incremental models' error tests then check only the files the build adds)."""
     candidate = candidate_path(paths)
-    if published is not None and published.project == record.project:
+    if _starts_from_published(record, published):
         try:
             if copy is not None:
                 copy.wait()
@@ -485,11 +491,11 @@ class _Ahead:
 
 def _tables_to_compute(record: BuildRecord, published: BuildRecord | None) -> int:
     """MRIO tables dbt's Python model computes in this build, at most: the landed ADB-MRIO
-    files the candidate lacks (every one unless it starts from the published file, which
-    it does for the same project). The build starts its cluster for two or more (before
+    files the candidate lacks (every one unless it starts from the published file,
+    :func:`_starts_from_published`). The build starts its cluster for two or more (before
     dbt: the model's own would start and close inside its node), and hands it to dbt."""
     files = record.inputs.get("adb_mrio", {})
-    if published is None or published.project != record.project:
+    if not _starts_from_published(record, published):
         return len(files)
     had = published.inputs.get("adb_mrio", {})
     return sum(had.get(name) != sha for name, sha in files.items())
