@@ -337,12 +337,18 @@ def _check_total_rows(path: Path, sheet: str, rows: list[list[Any]], first: int)
     return name
 
 
-def check_row_labels(path: Path, sheet: str, rows: list[list[Any]], header: Header) -> str:
+def check_row_labels(
+    path: Path, sheet: str, rows: list[list[Any]], header: Header, last: int | None = None
+) -> str:
     """Columns C and D below the header list the economy-sectors, then the eight total rows
-    in one of ``TOTAL_ROW_SCHEMES``; returns that scheme's name. Rows below are not read."""
+    in one of ``TOTAL_ROW_SCHEMES``; returns that scheme's name. Rows below are not read.
+
+    ``rows``: the sheet's rows, of which columns A-D are read below the header; ``last``:
+    the 0-based last row holding a value (default: found in ``rows``), for a reader that
+    keeps only those columns of the data rows."""
     economies = header.economies
     n = len(economies) * N
-    last = _last_filled_row(rows)
+    last = _last_filled_row(rows) if last is None else last
     if header.data_row + n + N_TOTAL_ROWS - 1 > last:
         raise _truncated(path, sheet, rows, header, max(last + 1 - header.data_row, 0), last)
     for k in range(n):

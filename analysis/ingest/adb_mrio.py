@@ -19,6 +19,7 @@ that a year's matrices are rebuilt by integer indexing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.ingest.adb_header import (
+    CODE_ROW_SEARCH,
     DATA_COL,
     N_TOTAL_ROWS,
     SECTORS,
@@ -37,7 +39,14 @@ from analysis.ingest.adb_header import (
     total_row_labels,
 )
 from analysis.ingest.errors import IngestError
-from analysis.ingest.excel import is_blank, numeric_block, read_first_sheet, text
+from analysis.ingest.excel import (
+    NumericBlock,
+    is_blank,
+    open_first_sheet,
+    require_values,
+    sheet_rows,
+    text,
+)
 from analysis.ingest.excel import with_sheets_hint as _with_sheets_hint
 from analysis.ingest.filenames import AdbFileName, parse_adb_name
 from analysis.ingest.hashing import sha256_file
@@ -50,6 +59,9 @@ from analysis.reference import ADB_TOTAL_ROWS, FD_CODES, ROW, economy_order
 VALUE_ADDED_CODES: tuple[str, ...] = tuple(code for code, _, _ in ADB_TOTAL_ROWS[:-1])
 TITLE_ROW = 0  # 0-based: Excel row 1
 TITLE_BLOCK = 5  # rows 1-5 hold the title, units and notes
+#: Rows read whole before the data rows stream: the title block and both header rows (the
+#: code row is one of Excel rows 7-12).
+HEAD_ROWS = CODE_ROW_SEARCH.stop
 #: No cell of a table in USD million comes near this: 10^12 USD million is 10^4 world outputs.
 ABSURD_USD_MN = 1e12
 
@@ -117,30 +129,60 @@ def read_table(path: Path | str) -> AdbTable:
     """Read and validate one ADB-MRIO file (structure and numbers); IngestError on a fault."""
     path = Path(path)
     name = parse_adb_name(path)
-    sheet, rows = read_first_sheet(path)
+    sheet, cells = open_first_sheet(path)
+    rows = sheet_rows(cells)
+    head = list(islice(rows, HEAD_ROWS))
+    if not any(_filled(row) for row in head):
+        require_values(path, sheet, rows)
     try:
-        title = _check_title(path, sheet, rows, name.year)
-        header = parse_header(path, sheet, rows)
+        title = _check_title(path, sheet, head, name.year)
+        header = parse_header(path, sheet, head)
     except IngestError as err:  # perhaps the data is on another sheet: list them
         raise _with_sheets_hint(err, path, sheet) from None
-    check_row_labels(path, sheet, rows, header)
     n = len(header.economies) * N
-    values = numeric_block(
+    block = NumericBlock(
         path,
         sheet,
-        rows,
         header.data_row,
         DATA_COL,
         n + N_TOTAL_ROWS,
         header.width + 1,
         limit=ABSURD_USD_MN,
     )
+    sheet_labels, last = _stream_data_rows(head, rows, header, block)
+    check_row_labels(path, sheet, sheet_labels, header, last)
+    values = block.result()
     edition = _check_edition(path, sheet, name.edition, header.economies)
-    synthetic = any(SYNTHETIC_MARKER in line for line in _title_block(rows))
-    labels = total_row_labels(rows, header)
+    synthetic = any(SYNTHETIC_MARKER in line for line in _title_block(head))
+    labels = total_row_labels(sheet_labels, header)
     return AdbTable(
         path, name, header, values, labels, edition, name.edition is not None, title, synthetic
     )
+
+
+def _filled(cells: list[Any]) -> bool:
+    return any(not is_blank(v) for v in cells)
+
+
+def _stream_data_rows(head, rows, header: Header, block: NumericBlock) -> tuple[list, int]:
+    """Feed the data rows (those of ``head`` from the header's data row on, then the
+    iterator ``rows``) to ``block``, one at a time; return the sheet's rows as the label
+    checks read them (the header rows whole, columns A-D of the data rows, the rows below
+    whole: ADB's footnote) and the 0-based last row holding a value."""
+    first = header.data_row
+    labels = head[:first]
+    last = max((r for r, row in enumerate(labels) if _filled(row)), default=-1)
+    end = block.col0 + block.n_cols
+    for r, row in enumerate(chain(head[first:], rows), start=first):
+        if r - first < block.n_rows:
+            filled = block.add(r - first, row) or _filled(row[:DATA_COL]) or _filled(row[end:])
+            row = row[:DATA_COL]
+        else:
+            filled = _filled(row)
+        labels.append(row)
+        if filled:
+            last = r
+    return labels, last
 
 
 def read_adb_mrio(path: Path | str) -> dict[str, pd.DataFrame]:

@@ -1,10 +1,12 @@
 """xlsx helpers on top of python-calamine that keep Excel coordinates for error messages.
 
 ``read_first_sheet`` returns the rows of the first visible worksheet from cell A1
-(``skip_empty_area=False`` so that row/column indices are Excel's, minus one),
-``numeric_block`` converts a rectangle of cells to a float matrix in C speed and looks for the
-offending cell only when it fails; ``error_cells`` finds Excel error values in the sheet XML
-(Transitional or Strict Open XML).
+(``skip_empty_area=False`` so that row/column indices are Excel's, minus one);
+``open_first_sheet`` and ``sheet_rows`` give the same rows one at a time, for a reader of a
+large sheet (ADB-MRIO) that keeps only what it needs of each. ``NumericBlock`` (and
+``numeric_block`` on a list of rows) converts a rectangle of cells to a float matrix at C
+speed and looks for the offending cell only when a row fails; ``error_cells`` finds Excel
+error values in the sheet XML (Transitional or Strict Open XML).
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 import numpy as np
-from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from analysis.errors import os_reason
 from analysis.ingest.errors import IngestError
@@ -27,12 +29,13 @@ _NUMBER_TYPES = frozenset({float, int})
 _CELL_TYPES = frozenset({float, int, str})
 
 
-def read_first_sheet(path: Path) -> tuple[str, list[list[Any]]]:
-    """(sheet name, rows) of the first visible worksheet; rows start at Excel row 1, column A.
+def open_first_sheet(path: Path) -> tuple[str, CalamineSheet]:
+    """(name, cells) of the first visible worksheet, parsed (calamine holds its cells; the
+    file is closed again).
 
     Hidden and very hidden sheets and chart sheets are passed over (``sheets_metadata`` in
-    workbook order). A 0-byte or unreadable file, a workbook without a visible worksheet and
-    a sheet without any non-blank cell are errors; the last two list the workbook's sheets.
+    workbook order). A 0-byte or unreadable file and a workbook without a visible worksheet
+    are errors, the last listing the workbook's sheets.
     """
     path = Path(path)
     try:
@@ -57,20 +60,52 @@ def read_first_sheet(path: Path) -> tuple[str, list[list[Any]]]:
                     f"the workbook has no visible worksheet (sheets: {_describe(sheets)})",
                 )
             name = visible[0].name
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            return name, workbook.get_sheet_by_name(name)
     except IngestError:
         raise
     except OSError as exc:
         raise IngestError.at(path, f"cannot be read ({os_reason(exc)})") from None
     except Exception as exc:  # calamine raises its own error types for broken files
         raise IngestError.at(path, f"cannot be read as an xlsx workbook ({exc})") from None
-    if not any(_filled(v) for row in rows for v in row):
-        raise IngestError.at(
-            path,
-            "the sheet is empty (no cell has a value); the first visible worksheet is read"
-            + (f" (sheets: {_describe(sheets)})" if len(sheets) > 1 else ""),
-            sheet=name,
-        )
+
+
+def sheet_rows(cells: CalamineSheet) -> Iterator[list[Any]]:
+    """The rows of ``cells`` one at a time, from Excel row 1 and column A, as
+    ``to_python(skip_empty_area=False)`` returns them all at once: calamine's ``iter_rows``
+    starts at row 1 but at the first used column, so columns before it are put back as
+    blanks. A row read is freed once the caller lets go of it (a full-size ADB table as one
+    list of lists holds 5.7 million float objects, about 180 MB)."""
+    start = cells.start
+    pad = [""] * (start[1] if start else 0)
+    for row in cells.iter_rows():
+        yield pad + row if pad else row
+
+
+def require_values(path: Path, sheet: str, rows: Iterable[list[Any]]) -> None:
+    """IngestError when no cell of ``rows`` (a sheet's rows) has a value, naming the
+    workbook's sheets when it has several (the first visible worksheet is read)."""
+    if any(_filled(v) for row in rows for v in row):
+        return
+    try:
+        with CalamineWorkbook.from_path(str(path)) as workbook:
+            sheets = list(workbook.sheets_metadata)
+    except Exception:
+        sheets = []
+    raise IngestError.at(
+        path,
+        "the sheet is empty (no cell has a value); the first visible worksheet is read"
+        + (f" (sheets: {_describe(sheets)})" if len(sheets) > 1 else ""),
+        sheet=sheet,
+    )
+
+
+def read_first_sheet(path: Path) -> tuple[str, list[list[Any]]]:
+    """(sheet name, rows) of the first visible worksheet (:func:`open_first_sheet`); rows
+    start at Excel row 1, column A. A sheet without any non-blank cell is an error."""
+    path = Path(path)
+    name, cells = open_first_sheet(path)
+    rows = cells.to_python(skip_empty_area=False)
+    require_values(path, name, rows)
     return name, rows
 
 
@@ -245,41 +280,93 @@ def error_cells(path: Path, sheet: str) -> Iterator[tuple[int, int]]:
                 tail, skip = buffer[cut:], max(start - cut, 0)
 
 
-def _census(rows, row0, col0, n_rows, n_cols, blank) -> tuple[list[list[Any]], list[int], bool]:
-    """The rectangle's rows (blanks replaced by ``blank``), the indices of the rows that hold
-    a cell that is not a number, and whether any cell read as text (python-calamine reads an
-    Excel error cell as '', so only then can the rectangle hold one). A per-row type census
-    (``set(map(type, row))``) keeps the common case, all numbers, at C speed."""
-    block: list[list[Any]] = []
-    bad_rows: list[int] = []
-    any_text = False
-    for i in range(n_rows):
-        cells = rows[row0 + i][col0 : col0 + n_cols]
+class NumericBlock:
+    """A rectangle of ``n_rows x n_cols`` cells at 0-based (row0, col0) as a float matrix,
+    filled from the sheet's rows one at a time (:meth:`add`, then :meth:`result`), so that a
+    reader can stream a sheet instead of holding every cell as a Python object.
+
+    Blank cells (and cells beyond the end of a short row) become ``blank`` (0 for ADB, NaN
+    for KOF). A per-row type census (``set(map(type, cells))``) keeps the common case, a row
+    of numbers, at C speed; only other rows are looked at cell by cell. Faults are raised by
+    :meth:`result`, so that a reader can check its labels first.
+    """
+
+    def __init__(self, path, sheet, row0, col0, n_rows, n_cols, *, blank=0.0, limit=None):
+        self.path, self.sheet, self.row0, self.col0 = path, sheet, row0, col0
+        self.n_rows, self.n_cols, self.blank, self.limit = n_rows, n_cols, blank, limit
+        self.values = np.empty((n_rows, n_cols))
+        self.added = 0
+        #: blank cells, kept only when blanks are NaN (a stored NaN is a fault, a blank not)
+        self._blanks = None if np.isfinite(blank) else np.zeros((n_rows, n_cols), dtype=bool)
+        self._first_bad: tuple[int, list[Any]] | None = None  # a row with a non-number
+        #: whether any cell read as text: python-calamine reads an Excel error cell as ''
+        self._any_text = False
+
+    def add(self, i: int, row: list[Any]) -> bool:
+        """Row ``i`` of the rectangle from the sheet's row ``row`` (from column A); whether
+        any of its cells in the rectangle has a value."""
+        col0, n_cols = self.col0, self.n_cols
+        cells = row[col0 : col0 + n_cols]
         if len(cells) < n_cols:
             cells = list(cells) + [""] * (n_cols - len(cells))
         kinds = set(map(type, cells))
-        if not kinds <= _NUMBER_TYPES and kinds <= _CELL_TYPES:
-            any_text = any_text or str in kinds
-            cells = [blank if (v.__class__ is str and not v.strip()) else v for v in cells]
+        self.added = max(self.added, i + 1)
+        if kinds <= _NUMBER_TYPES:
+            self.values[i] = cells
+            return True
+        if kinds <= _CELL_TYPES:
+            self._any_text = self._any_text or str in kinds
+            blank = [v.__class__ is str and not v.strip() for v in cells]
+            if self._blanks is not None:
+                self._blanks[i] = blank
+            cells = [self.blank if b else v for v, b in zip(cells, blank, strict=True)]
             kinds = set(map(type, cells))
-        if not kinds <= _NUMBER_TYPES:
-            bad_rows.append(i)
-        block.append(cells)
-    return block, bad_rows, any_text
+            if kinds <= _NUMBER_TYPES:
+                self.values[i] = cells
+                return not all(blank)
+        if self._first_bad is None:
+            self._first_bad = (i, cells)
+        return True
+
+    def result(self) -> np.ndarray:
+        """The matrix; IngestError naming the first offending cell (row-major order): text,
+        booleans, dates or Excel error values, then non-finite numbers (unless ``blank`` is
+        NaN), then, with ``limit``, numbers whose magnitude exceeds it (an absurd value
+        would otherwise surface downstream as a singular matrix). Rows never added are
+        blank."""
+        path, sheet, row0, col0 = self.path, self.sheet, self.row0, self.col0
+        for i in range(self.added, self.n_rows):
+            self.add(i, [])
+        if self._first_bad is not None:
+            _refuse_text(path, sheet, *self._first_bad, row0, col0)
+        if self._any_text:  # an error cell reads as '': scan the sheet XML only when a cell did
+            _refuse_error_cells(path, sheet, row0, col0, self.n_rows, self.n_cols)
+        values = self.values
+        bad = ~np.isfinite(values)
+        if self._blanks is not None and bad.any():  # blanks became NaN
+            bad &= ~self._blanks
+        if bad.any():
+            i, j = np.argwhere(bad)[0]
+            raise IngestError.at(
+                path,
+                f"value {values[i, j]} is not a finite number (leave a missing value blank)",
+                sheet=sheet,
+                cell=(row0 + i, col0 + j),
+            )
+        if self.limit is not None and _exceeds(values, self.blank, self.limit):
+            i, j = np.argwhere(np.abs(values) > self.limit)[0]
+            raise IngestError.at(
+                path,
+                f"value {values[i, j]:g} is absurd (its magnitude exceeds {self.limit:g}: "
+                "check the unit and the decimal separator)",
+                sheet=sheet,
+                cell=(row0 + i, col0 + j),
+            )
+        return values
 
 
-def _blank_mask(rows, row0, col0, n_rows, n_cols) -> np.ndarray:
-    """True where the cell is blank (empty, white space, or beyond a short row)."""
-    mask = np.ones((n_rows, n_cols), dtype=bool)
-    for i in range(n_rows):
-        cells = rows[row0 + i][col0 : col0 + n_cols]
-        mask[i, : len(cells)] = [is_blank(v) for v in cells]
-    return mask
-
-
-def _refuse_text(path, sheet, block, bad_rows, row0, col0) -> None:
-    i = bad_rows[0]
-    for j, value in enumerate(block[i]):
+def _refuse_text(path, sheet, i, cells, row0, col0) -> None:
+    for j, value in enumerate(cells):
         if type(value) not in _NUMBER_TYPES and not (isinstance(value, str) and is_blank(value)):
             raise IngestError.at(
                 path,
@@ -323,38 +410,9 @@ def numeric_block(
     blank: float = 0.0,
     limit: float | None = None,
 ) -> np.ndarray:
-    """The rectangle at 0-based (row0, col0) of n_rows x n_cols cells as a float matrix.
-
-    Blank cells (and cells beyond the end of a short row) become ``blank`` (0 for ADB, NaN
-    for KOF). Text, booleans, dates and Excel error values are errors naming the first
-    offending cell (row-major order), as are non-finite numbers (unless ``blank`` is NaN)
-    and, with ``limit``, numbers whose magnitude exceeds it (an absurd value would otherwise
-    surface downstream as a singular matrix).
-    """
-    block, bad_rows, any_text = _census(rows, row0, col0, n_rows, n_cols, blank)
-    if bad_rows:
-        _refuse_text(path, sheet, block, bad_rows, row0, col0)
-    if any_text:  # an error cell reads as '': scan the sheet XML only when a cell did
-        _refuse_error_cells(path, sheet, row0, col0, n_rows, n_cols)
-    values = np.array(block, dtype=np.float64).reshape(n_rows, n_cols)
-    bad = ~np.isfinite(values)
-    if not np.isfinite(blank) and bad.any():  # blanks became NaN: a stored NaN is a fault
-        bad &= ~_blank_mask(rows, row0, col0, n_rows, n_cols)
-    if bad.any():
-        i, j = np.argwhere(bad)[0]
-        raise IngestError.at(
-            path,
-            f"value {values[i, j]} is not a finite number (leave a missing value blank)",
-            sheet=sheet,
-            cell=(row0 + i, col0 + j),
-        )
-    if limit is not None and _exceeds(values, blank, limit):
-        i, j = np.argwhere(np.abs(values) > limit)[0]
-        raise IngestError.at(
-            path,
-            f"value {values[i, j]:g} is absurd (its magnitude exceeds {limit:g}: check the "
-            "unit and the decimal separator)",
-            sheet=sheet,
-            cell=(row0 + i, col0 + j),
-        )
-    return values
+    """The rectangle at 0-based (row0, col0) of n_rows x n_cols cells of ``rows`` as a float
+    matrix, checked as :class:`NumericBlock` checks it."""
+    block = NumericBlock(path, sheet, row0, col0, n_rows, n_cols, blank=blank, limit=limit)
+    for i in range(n_rows):
+        block.add(i, rows[row0 + i])
+    return block.result()

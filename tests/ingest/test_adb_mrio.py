@@ -229,6 +229,30 @@ def test_rows_below_r69_are_ignored(tmp_path):
     assert len(read_adb_mrio(write_adb(tmp_path, edit=notes))["output"]) == n
 
 
+def test_table_right_of_an_empty_column_a(tmp_path, good):
+    """Column A blank throughout (the title in B1): calamine's rows then start at column B,
+    and the reader puts column A back, so every cell keeps its Excel column."""
+
+    def shift_title(grid):
+        for row in grid[:3]:
+            row[0], row[1] = None, row[0]
+
+    tables = read_adb_mrio(write_adb(tmp_path, edit=shift_title))
+    np.testing.assert_array_equal(tables["flows"].value, good[3]["flows"].value)
+    assert tables["files"].title[0] == good[3]["files"].title[0]
+
+
+@pytest.mark.parametrize("first", ["A1", "A5", "C3"])
+def test_sheet_rows_are_calamines_rows_from_a1(tmp_path, first):
+    grid = [[None] * 6 for _ in range(8)]
+    put(grid, first, "title")
+    put(grid, "D7", 1.5)
+    put(grid, "F8", "x")
+    path = write_xlsx(tmp_path / "rows.xlsx", grid, "S")
+    _, cells = excel.open_first_sheet(path)
+    assert list(excel.sheet_rows(cells)) == cells.to_python(skip_empty_area=False)
+
+
 # --- bad files -----------------------------------------------------------------------------
 
 
@@ -415,6 +439,26 @@ def test_truncated_inside_intermediate_block(tmp_path):
         del grid[7 + 60 :]
 
     refused(write_adb(tmp_path, edit=truncate), "truncated", "RoW c26 .. r69")
+
+
+@pytest.mark.parametrize("where", ["numbers", "beyond ToT"])
+def test_last_row_without_labels_is_not_a_truncated_sheet(tmp_path, where):
+    """A last row (no footnote below) whose labels are blank but which holds a value is
+    there: its missing row code is named, not a truncated sheet, wherever its value is."""
+
+    def unlabel(grid):
+        del grid[-1]  # the footnote row
+        last = grid[-1]
+        last[1:4] = [None] * 3
+        if where == "beyond ToT":
+            last[4:] = [None] * (len(last) - 4)
+            last.append(5.0)
+
+    refused(
+        write_adb(tmp_path, edit=unlabel),
+        f"cell D{7 + n + 8}",
+        "row code missing, expected 'r69'",
+    )
 
 
 def test_total_rows_out_of_order(tmp_path):
