@@ -18,6 +18,7 @@ that a year's matrices are rebuilt by integer indexing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
@@ -132,8 +133,10 @@ def read_table(path: Path | str) -> AdbTable:
     sheet, cells = open_first_sheet(path)
     rows = sheet_rows(cells)
     head = list(islice(rows, HEAD_ROWS))
-    if not any(_filled(row) for row in head):
-        require_values(path, sheet, rows)
+    if not any(_filled(row) for row in head):  # empty, or values below the header's rows
+        rest = list(rows)
+        require_values(path, sheet, rest)
+        rows = iter(rest)
     try:
         title = _check_title(path, sheet, head, name.year)
         header = parse_header(path, sheet, head)
@@ -164,7 +167,9 @@ def _filled(cells: list[Any]) -> bool:
     return any(not is_blank(v) for v in cells)
 
 
-def _stream_data_rows(head, rows, header: Header, block: NumericBlock) -> tuple[list, int]:
+def _stream_data_rows(
+    head: list[list[Any]], rows: Iterator[list[Any]], header: Header, block: NumericBlock
+) -> tuple[list[list[Any]], int]:
     """Feed the data rows (those of ``head`` from the header's data row on, then the
     iterator ``rows``) to ``block``, one at a time; return the sheet's rows as the label
     checks read them (the header rows whole, columns A-D of the data rows, the rows below

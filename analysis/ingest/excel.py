@@ -291,7 +291,18 @@ class NumericBlock:
     :meth:`result`, so that a reader can check its labels first.
     """
 
-    def __init__(self, path, sheet, row0, col0, n_rows, n_cols, *, blank=0.0, limit=None):
+    def __init__(
+        self,
+        path: Path,
+        sheet: str,
+        row0: int,
+        col0: int,
+        n_rows: int,
+        n_cols: int,
+        *,
+        blank: float = 0.0,
+        limit: float | None = None,
+    ) -> None:
         self.path, self.sheet, self.row0, self.col0 = path, sheet, row0, col0
         self.n_rows, self.n_cols, self.blank, self.limit = n_rows, n_cols, blank, limit
         self.values = np.empty((n_rows, n_cols))
@@ -316,14 +327,14 @@ class NumericBlock:
             return True
         if kinds <= _CELL_TYPES:
             self._any_text = self._any_text or str in kinds
-            blank = [v.__class__ is str and not v.strip() for v in cells]
+            blanks = [v.__class__ is str and not v.strip() for v in cells]
             if self._blanks is not None:
-                self._blanks[i] = blank
-            cells = [self.blank if b else v for v, b in zip(cells, blank, strict=True)]
+                self._blanks[i] = blanks
+            cells = [self.blank if b else v for v, b in zip(cells, blanks, strict=True)]
             kinds = set(map(type, cells))
             if kinds <= _NUMBER_TYPES:
                 self.values[i] = cells
-                return not all(blank)
+                return not all(blanks)
         if self._first_bad is None:
             self._first_bad = (i, cells)
         return True

@@ -478,6 +478,14 @@ def test_empty_sheet(tmp_path):
     refused(path, "sheet 'ADB MRIO 2018'", "the sheet is empty")
 
 
+def test_values_only_below_the_header_rows_are_not_an_empty_sheet(tmp_path):
+    grid = [[None] * 5 for _ in range(20)]
+    put(grid, "B20", "ADB Multi-Regional Input-Output Table 2018")
+    path = write_xlsx(tmp_path / "ADB-MRIO1-2018_June2023.xlsx", grid, "ADB MRIO 2018")
+    error = refused(path, "sheet 'ADB MRIO 2018'", "cell A1")
+    assert "empty" not in str(error)
+
+
 def test_zero_byte_file(tmp_path):
     path = tmp_path / "ADB-MRIO1-2018_June2023.xlsx"
     path.write_bytes(b"")
