@@ -241,13 +241,6 @@ def parse_header(path: Path, sheet: str, rows: list[list[Any]]) -> Header:
     return Header(economies=economies, width=len(economies) * (N + K), code_row=h.code_row)
 
 
-def _last_filled_row(rows: list[list[Any]]) -> int:
-    last = len(rows) - 1
-    while last >= 0 and all(is_blank(v) for v in rows[last]):
-        last -= 1
-    return last
-
-
 def _codes_at(rows: list[list[Any]], first: int, count: int, col: int = CODE_COL) -> list[str]:
     """Text of column ``col`` in ``count`` rows from ``first`` ('' beyond the sheet)."""
     return [text(_cell(rows[r], col)) if r < len(rows) else "" for r in range(first, first + count)]
@@ -338,17 +331,16 @@ def _check_total_rows(path: Path, sheet: str, rows: list[list[Any]], first: int)
 
 
 def check_row_labels(
-    path: Path, sheet: str, rows: list[list[Any]], header: Header, last: int | None = None
+    path: Path, sheet: str, rows: list[list[Any]], header: Header, last: int
 ) -> str:
     """Columns C and D below the header list the economy-sectors, then the eight total rows
     in one of ``TOTAL_ROW_SCHEMES``; returns that scheme's name. Rows below are not read.
 
-    ``rows``: the sheet's rows, of which columns A-D are read below the header; ``last``:
-    the 0-based last row holding a value (default: found in ``rows``), for a reader that
-    keeps only those columns of the data rows."""
+    ``rows``: the sheet's rows, of which columns A-D are read below the header (the reader
+    keeps only those of the data rows); ``last``: the 0-based last row holding a value in
+    any column, which tells a truncated sheet."""
     economies = header.economies
     n = len(economies) * N
-    last = _last_filled_row(rows) if last is None else last
     if header.data_row + n + N_TOTAL_ROWS - 1 > last:
         raise _truncated(path, sheet, rows, header, max(last + 1 - header.data_row, 0), last)
     for k in range(n):
