@@ -3,8 +3,8 @@
 ``read_first_sheet`` returns the rows of the first visible worksheet from cell A1
 (``skip_empty_area=False`` so that row/column indices are Excel's, minus one);
 ``open_first_sheet`` and ``sheet_rows`` give the same rows one at a time, for a reader of a
-large sheet (ADB-MRIO) that keeps only what it needs of each. ``NumericBlock`` (and
-``numeric_block`` on a list of rows) converts a rectangle of cells to a float matrix at C
+large sheet (ADB-MRIO) that keeps only what it needs of each. ``NumericBlock`` converts a
+rectangle of cells, fed row by row or read from a list of rows, to a float matrix at C
 speed and looks for the offending cell only when a row fails; ``error_cells`` finds Excel
 error values in the sheet XML (Transitional or Strict Open XML).
 """
@@ -283,7 +283,8 @@ def error_cells(path: Path, sheet: str) -> Iterator[tuple[int, int]]:
 class NumericBlock:
     """A rectangle of ``n_rows x n_cols`` cells at 0-based (row0, col0) as a float matrix,
     filled from the sheet's rows one at a time (:meth:`add`, then :meth:`result`), so that a
-    reader can stream a sheet instead of holding every cell as a Python object.
+    reader can stream a sheet instead of holding every cell as a Python object, or read from
+    a list of rows at once (:meth:`read`).
 
     Blank cells (and cells beyond the end of a short row) become ``blank`` (0 for ADB, NaN
     for KOF). A per-row type census (``set(map(type, cells))``) keeps the common case, a row
@@ -375,6 +376,12 @@ class NumericBlock:
             )
         return values
 
+    def read(self, rows: list[list[Any]]) -> np.ndarray:
+        """:meth:`result` of the rectangle's rows of ``rows`` (a sheet's rows, from row 1)."""
+        for i in range(self.n_rows):
+            self.add(i, rows[self.row0 + i])
+        return self.result()
+
 
 def _refuse_text(path, sheet, i, cells, row0, col0) -> None:
     for j, value in enumerate(cells):
@@ -407,23 +414,3 @@ def _exceeds(values: np.ndarray, blank: float, limit: float) -> bool:
     if np.isfinite(blank):
         return bool(max(values.max(), -values.min()) > limit)
     return bool((np.abs(values) > limit).any())
-
-
-def numeric_block(
-    path: Path,
-    sheet: str,
-    rows: list[list[Any]],
-    row0: int,
-    col0: int,
-    n_rows: int,
-    n_cols: int,
-    *,
-    blank: float = 0.0,
-    limit: float | None = None,
-) -> np.ndarray:
-    """The rectangle at 0-based (row0, col0) of n_rows x n_cols cells of ``rows`` as a float
-    matrix, checked as :class:`NumericBlock` checks it."""
-    block = NumericBlock(path, sheet, row0, col0, n_rows, n_cols, blank=blank, limit=limit)
-    for i in range(n_rows):
-        block.add(i, rows[row0 + i])
-    return block.result()

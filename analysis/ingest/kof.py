@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.ingest.errors import IngestError
-from analysis.ingest.excel import is_blank, numeric_block, read_first_sheet, with_sheets_hint
+from analysis.ingest.excel import NumericBlock, is_blank, read_first_sheet, with_sheets_hint
 from analysis.ingest.filenames import parse_kof_name
 from analysis.ingest.hashing import sha256_file
 from analysis.ingest.schemas import KOF_INDEX_NAMES
@@ -132,17 +132,9 @@ def read_kof(path: Path | str) -> dict[str, pd.DataFrame]:
     keys = _keys(path, sheet, rows, body)
     first, last = body[0], body[-1]
     # one vectorised block from the first to the last data row; blank rows in between drop out
-    block = numeric_block(
-        path,
-        sheet,
-        rows,
-        first,
-        3,
-        last - first + 1,
-        len(KOF_INDEX_NAMES),
-        blank=np.nan,
-        limit=1000.0,
-    )
+    block = NumericBlock(
+        path, sheet, first, 3, last - first + 1, len(KOF_INDEX_NAMES), blank=np.nan, limit=1000.0
+    ).read(rows)
     values = block[np.asarray(body) - first]
     n = len(body)
     frame = pd.DataFrame(
